@@ -1,0 +1,1 @@
+"""Hardware adapters: printers and scanners behind small interfaces, with fakes."""

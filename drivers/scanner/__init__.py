@@ -1,0 +1,1 @@
+"""Barcode readers: keyboard wedge, serial and camera."""

@@ -1,0 +1,85 @@
+"""Build the kiosk's parts from the settings: the one place that opens things."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+from drivers.printer import make_transport
+from kiosk.clock import Clock, SystemClock
+from kiosk.config import Config
+from kiosk.services.badging import BadgePrinter, BadgeSettings
+from kiosk.services.checkin import CheckIn, ScanResult, Station
+from kiosk.services.signout import SignOutKey
+from kiosk.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def station_for(config: Config) -> Station:
+    return Station(
+        school=config.kiosk.school,
+        kiosk_id=config.kiosk.kiosk_id or socket.gethostname(),
+        zone=config.zone,
+        renewal_notice_days=config.screening.renewal_notice_days,
+        rescan_guard=timedelta(seconds=config.kiosk.rescan_guard_seconds),
+        prefix=config.scanner.prefix,
+        suffix=config.scanner.suffix,
+    )
+
+
+@dataclass
+class Kiosk:
+    """Everything a scan passes through, assembled from one Config."""
+
+    config: Config
+    clock: Clock
+    store: Store
+    station: Station
+    checkin: CheckIn
+    printer: BadgePrinter
+
+    def scan(self, payload: bytes) -> ScanResult:
+        """Process a scan and print the badge of a new sign-in (the CLI path)."""
+        result = self.checkin.process(payload)
+        if result.needs_badge and result.visit_id is not None:
+            outcome = self.printer.print_visit(result.visit_id)
+            result.badge_status = outcome.status
+            result.badge = str(outcome.path) if outcome.path else None
+        return result
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_store(config: Config) -> Store:
+    store = Store(config.store_url)
+    store.migrate()
+    return store
+
+
+def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
+    """Open the store (migrating it), load the signing key and pick the printer."""
+    clock = clock or SystemClock()
+    store = open_store(config)
+    station = station_for(config)
+    key = SignOutKey.load_or_create(config.data_dir)
+    transport = make_transport(config.printer, config.badge_dir)
+    printer = BadgePrinter(
+        store,
+        transport,
+        BadgeSettings(
+            school_name=config.school_name,
+            paper_mm=config.printer.paper_width,
+            symbology=config.printer.barcode,
+            profile=config.printer.profile,
+        ),
+        key,
+        clock,
+        station.source,
+        config.zone,
+    )
+    checkin = CheckIn(store, station, clock, key)
+    return Kiosk(config, clock, store, station, checkin, printer)

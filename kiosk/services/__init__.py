@@ -1,0 +1,1 @@
+"""Rules and workflows of the kiosk, free of any user interface."""

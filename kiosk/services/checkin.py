@@ -1,0 +1,354 @@
+"""The path of one scan: identify, screen, store the visit, log every step.
+
+``CheckIn.process`` stores its decision before anything is printed; printing
+is a separate step (see services.badging) so a slow printer never delays it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.clock import Clock
+from kiosk.services import screening
+from kiosk.services.identify import (
+    BadgeScan,
+    LicenceScan,
+    SignOutScan,
+    Unreadable,
+    classify,
+)
+from kiosk.services.matching import match_licence
+from kiosk.services.signout import SignOutKey
+from kiosk.store.database import Store
+from kiosk.store.events import EventSource, append_event
+from kiosk.store.models import Person, Visit
+from kiosk.store.roster import find_by_badge, people_born_on, person_facts
+
+logger = logging.getLogger(__name__)
+
+SIGNED_IN = "signed_in"
+SIGNED_OUT = "signed_out"
+DENIED = "denied"
+UNREADABLE = "unreadable"
+
+INVALID_SIGN_OUT_CODE = "invalid_sign_out_code"
+ALREADY_SIGNED_IN = "already_signed_in"
+ALREADY_SIGNED_OUT = "already_signed_out"
+ID_DOCUMENT_EXPIRED = "id_document_expired"
+
+
+@dataclass(frozen=True)
+class Station:
+    """Where scans are read, and the settings the scan path uses."""
+
+    school: str
+    kiosk_id: str
+    zone: ZoneInfo
+    renewal_notice_days: int = 30
+    rescan_guard: timedelta = timedelta(seconds=60)
+    prefix: str = ""
+    suffix: str = ""
+
+    @property
+    def source(self) -> EventSource:
+        return EventSource(self.school, self.kiosk_id)
+
+
+@dataclass
+class ScanResult:
+    outcome: str
+    """``signed_in``, ``signed_out``, ``denied`` or ``unreadable``."""
+    visit_id: int | None = None
+    person_id: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    """Reason codes a clerk may see; never the confidential ones."""
+    notices: list[str] = field(default_factory=list)
+    first_name: str = ""
+    """For the welcome and goodbye screens only; never logged."""
+    at: datetime | None = None
+    badge: str | None = None
+    """File the badge was written to, for a file printer."""
+    badge_status: str = "none"
+    """``printed``, ``queued`` (printer fault; reprint at the desk) or ``none``."""
+    sign_out_code: str | None = None
+    needs_badge: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("first_name")
+        data.pop("needs_badge")
+        data["at"] = self.at.isoformat() if self.at else None
+        return data
+
+
+def _open_visit(session: Session, person_id: str) -> Visit | None:
+    return session.scalar(
+        select(Visit)
+        .where(
+            Visit.person_id == person_id,
+            Visit.admitted.is_(True),
+            Visit.sign_out_method.is_(None),
+        )
+        .order_by(Visit.id.desc())
+        .limit(1)
+    )
+
+
+class CheckIn:
+    """Turns scans into stored sign-ins, sign-outs and refusals."""
+
+    def __init__(
+        self, store: Store, station: Station, clock: Clock, key: SignOutKey
+    ) -> None:
+        self.store = store
+        self.station = station
+        self.clock = clock
+        self.key = key
+
+    def process(self, payload: bytes) -> ScanResult:
+        """Identify the payload, decide, and store the outcome in one transaction."""
+        now = self.clock.now()
+        scan = classify(payload, prefix=self.station.prefix, suffix=self.station.suffix)
+        result = self.store.write(
+            lambda session: self._decide(session, scan, now, len(payload))
+        )
+        result.at = now
+        if result.outcome == SIGNED_IN and result.visit_id is not None:
+            result.sign_out_code = self.key.code_for(result.visit_id)
+        logger.info(
+            "scan at %s: %s visit=%s person=%s reasons=%s notices=%s",
+            self.station.school,
+            result.outcome,
+            result.visit_id,
+            result.person_id,
+            ",".join(result.reasons) or "-",
+            ",".join(result.notices) or "-",
+        )
+        return result
+
+    def _decide(
+        self, session: Session, scan: object, now: datetime, size: int
+    ) -> ScanResult:
+        source = self.station.source
+        if isinstance(scan, Unreadable):
+            append_event(
+                session,
+                source,
+                "scan",
+                now,
+                reasons=[scan.reason],
+                detail={"credential": "unreadable", "bytes": size},
+            )
+            return ScanResult(UNREADABLE)
+
+        if isinstance(scan, SignOutScan):
+            append_event(
+                session, source, "scan", now, detail={"credential": "sign_out_code"}
+            )
+            return self._sign_out_by_code(session, scan.code, now)
+
+        notices: list[str] = []
+        if isinstance(scan, BadgeScan):
+            credential = "badge"
+            append_event(
+                session, source, "scan", now, detail={"credential": credential}
+            )
+            person = find_by_badge(session, scan.key)
+            miss = screening.NOT_ON_ROSTER
+        else:
+            assert isinstance(scan, LicenceScan)
+            credential = "licence"
+            licence = scan.licence
+            append_event(
+                session,
+                source,
+                "scan",
+                now,
+                detail={
+                    "credential": credential,
+                    "issuer": licence.issuer,
+                    "version": licence.version,
+                },
+            )
+            today = now.astimezone(self.station.zone).date()
+            if licence.expires_on is not None and licence.expires_on < today:
+                notices.append(ID_DOCUMENT_EXPIRED)
+            match = match_licence(
+                licence, people_born_on(session, licence.date_of_birth)
+            )
+            person = session.get(Person, match.person_id) if match.person_id else None
+            miss = match.reason or screening.NOT_ON_ROSTER
+
+        if person is None:
+            return self._refuse_unknown(session, credential, miss, notices, now)
+        return self._arrive_or_leave(session, person, credential, notices, now)
+
+    def _refuse_unknown(
+        self,
+        session: Session,
+        credential: str,
+        reason: str,
+        notices: list[str],
+        now: datetime,
+    ) -> ScanResult:
+        visit = Visit(
+            school=self.station.school,
+            kiosk_id=self.station.kiosk_id,
+            person_id=None,
+            credential=credential,
+            admitted=False,
+            reasons=[reason],
+            notices=notices,
+            scanned_at=now,
+            alert_status="open",
+        )
+        session.add(visit)
+        session.flush()
+        append_event(
+            session,
+            self.station.source,
+            "decision",
+            now,
+            visit_id=visit.id,
+            reasons=[reason],
+            detail={"admitted": False},
+        )
+        return ScanResult(DENIED, visit_id=visit.id, reasons=[reason], notices=notices)
+
+    def _arrive_or_leave(
+        self,
+        session: Session,
+        person: Person,
+        credential: str,
+        notices: list[str],
+        now: datetime,
+    ) -> ScanResult:
+        station = self.station
+        zone = station.zone
+        today = now.astimezone(zone).date()
+        open_visit = _open_visit(session, person.person_id)
+        if open_visit is not None and open_visit.signed_in_at is not None:
+            same_day = open_visit.signed_in_at.astimezone(zone).date() == today
+            if same_day and open_visit.school == station.school:
+                if now - open_visit.signed_in_at < station.rescan_guard:
+                    return ScanResult(
+                        SIGNED_IN,
+                        visit_id=open_visit.id,
+                        person_id=person.person_id,
+                        notices=[*notices, ALREADY_SIGNED_IN],
+                        first_name=person.first_name,
+                    )
+                return self._sign_out(session, open_visit, person, "badge", now)
+            # Still open from an earlier day, or at another school: it cannot
+            # be current any more, so it is closed without inventing a time.
+            open_visit.sign_out_method = "not_signed_out" if not same_day else "moved"
+            append_event(
+                session,
+                station.source,
+                "visit_closed",
+                now,
+                visit_id=open_visit.id,
+                person_id=person.person_id,
+                detail={
+                    "method": open_visit.sign_out_method,
+                    "school": open_visit.school,
+                },
+            )
+
+        decision = screening.screen(
+            person_facts(person), station.school, today, station.renewal_notice_days
+        )
+        visit = Visit(
+            school=station.school,
+            kiosk_id=station.kiosk_id,
+            person_id=person.person_id,
+            org_id=person.org_id,
+            credential=credential,
+            admitted=decision.admitted,
+            reasons=list(decision.reasons),
+            notices=[*notices, *decision.notices],
+            confidential_reasons=list(decision.confidential),
+            scanned_at=now,
+            signed_in_at=now if decision.admitted else None,
+            badge_status="pending" if decision.admitted else "none",
+            alert_status="none" if decision.admitted else "open",
+        )
+        session.add(visit)
+        session.flush()
+        append_event(
+            session,
+            station.source,
+            "decision",
+            now,
+            visit_id=visit.id,
+            person_id=person.person_id,
+            reasons=[*decision.reasons, *visit.notices],
+            detail={"admitted": decision.admitted},
+        )
+        return ScanResult(
+            SIGNED_IN if decision.admitted else DENIED,
+            visit_id=visit.id,
+            person_id=person.person_id,
+            reasons=list(decision.reasons),
+            notices=list(visit.notices),
+            first_name=person.first_name,
+            needs_badge=decision.admitted,
+        )
+
+    def _sign_out(
+        self,
+        session: Session,
+        visit: Visit,
+        person: Person | None,
+        method: str,
+        now: datetime,
+    ) -> ScanResult:
+        visit.signed_out_at = now
+        visit.sign_out_method = method
+        append_event(
+            session,
+            self.station.source,
+            "sign_out",
+            now,
+            visit_id=visit.id,
+            person_id=visit.person_id,
+            detail={"method": method},
+        )
+        return ScanResult(
+            SIGNED_OUT,
+            visit_id=visit.id,
+            person_id=visit.person_id,
+            first_name=person.first_name if person else "",
+        )
+
+    def _sign_out_by_code(
+        self, session: Session, code: str, now: datetime
+    ) -> ScanResult:
+        visit_id = self.key.verify(code)
+        visit = session.get(Visit, visit_id) if visit_id is not None else None
+        if visit is None or not visit.admitted:
+            append_event(
+                session,
+                self.station.source,
+                "sign_out_rejected",
+                now,
+                reasons=[INVALID_SIGN_OUT_CODE],
+            )
+            logger.warning("rejected a sign-out code that is not genuine")
+            return ScanResult(DENIED, reasons=[INVALID_SIGN_OUT_CODE])
+        if visit.sign_out_method is not None:
+            return ScanResult(
+                SIGNED_OUT,
+                visit_id=visit.id,
+                person_id=visit.person_id,
+                notices=[ALREADY_SIGNED_OUT],
+                first_name=visit.person.first_name if visit.person else "",
+            )
+        return self._sign_out(session, visit, visit.person, "code", now)

@@ -1,0 +1,5 @@
+"""Storage: SQLAlchemy models, the database handle and the event log."""
+
+from kiosk.store.database import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

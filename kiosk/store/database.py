@@ -1,0 +1,128 @@
+"""The database handle: engine set-up, migrations and transactions.
+
+SQLite (the default) runs in WAL mode. Every write transaction starts with
+``BEGIN IMMEDIATE`` and a busy timeout, so a second process that is writing (the
+desk, a roster import) makes this one wait for the lock instead of failing at
+once with "database is locked". PostgreSQL (district mode) needs no such care.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a write waits for another process's lock before retrying."""
+
+WRITE_ATTEMPTS = 3
+"""Attempts of a whole write transaction that keeps hitting a held lock."""
+
+
+class StoreError(Exception):
+    """The database cannot be opened, migrated or written."""
+
+
+def _is_lock_error(exc: OperationalError) -> bool:
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Autocommit at the driver level: the "begin" hook below issues BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get("kiosk_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+class Store:
+    """Opens the database named by a SQLAlchemy URL and hands out sessions."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"cannot open store {parsed!r}: {exc}") from exc
+        if self.dialect == "sqlite":
+            _configure_sqlite(self.engine)
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(kiosk_write=True), expire_on_commit=False
+        )
+
+    def migrate(self) -> None:
+        """Bring the schema up to date (safe to run from several kiosks at once)."""
+        from kiosk.store.migrate import upgrade
+
+        try:
+            upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot migrate store: {exc}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Yield a session for reading; nothing it changes is committed."""
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one write transaction and commit it.
+
+        The whole transaction is retried when another process holds the SQLite
+        lock past the busy timeout, so ``work`` must not have side effects
+        outside the session.
+        """
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self._write_sessions() as session, session.begin():
+                    return work(session)
+            except OperationalError as exc:
+                if not _is_lock_error(exc) or attempt == WRITE_ATTEMPTS:
+                    raise
+                logger.warning("store locked, retrying write (attempt %d)", attempt)
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    def ping(self) -> None:
+        """Raise StoreError unless the database answers a query."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"store not reachable: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Textual user interfaces: the kiosk screen (and later the desk and review)."""

@@ -1,0 +1,156 @@
+"""The full-screen kiosk app: turns reader input into screens.
+
+The app only reacts. Storing a scan and printing a badge run in worker
+threads and report back with messages, so a slow store or printer never
+freezes the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from textual import events, work
+from textual.app import App
+
+from drivers.scanner.wedge import WedgeCollector
+from kiosk.assembly import Kiosk
+from kiosk.i18n import next_language
+from kiosk.services.badging import PrintOutcome
+from kiosk.services.checkin import DENIED, SIGNED_IN, SIGNED_OUT, UNREADABLE
+from kiosk.ui.messages import BadgePrinted, ScanDecided, ScanFailed, ScanReceived
+from kiosk.ui.screens import (
+    GOODBYE,
+    RESCAN,
+    SEE_OFFICE,
+    WELCOME,
+    IdleScreen,
+    ResultScreen,
+)
+
+logger = logging.getLogger(__name__)
+
+WEDGE_POLL_SECONDS = 0.02
+LANGUAGE_KEYS = ("l", "L")
+
+
+class KioskApp(App[None]):
+    """The kiosk screen for one school."""
+
+    CSS_PATH = "kiosk.tcss"
+    TITLE = "partner-kiosk"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, kiosk: Kiosk, *, hint: str = "") -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.hint = hint
+        """Extra line on the idle screen (the demo lists its badge codes)."""
+        self.language = kiosk.config.kiosk.language
+        self.school_name = kiosk.config.school_name
+        scanner = kiosk.config.scanner
+        self.wedge = WedgeCollector(
+            gap=scanner.wedge_gap_ms / 1000, min_length=scanner.wedge_min_length
+        )
+        self.scans_handled = 0
+        """Count of scans whose outcome reached the screen (tests wait on it)."""
+
+    def local_now(self) -> datetime:
+        return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
+
+    def on_mount(self) -> None:
+        self.push_screen(IdleScreen())
+        self.set_interval(WEDGE_POLL_SECONDS, self._poll_wedge)
+
+    # Keyboard wedge
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        char = event.character
+        if event.key == "enter":
+            char = "\r"
+        elif event.key == "tab":
+            char = "\t"
+        if char is None:
+            return
+        self._take_burst(self.wedge.feed(char, event.time))
+
+    def _poll_wedge(self) -> None:
+        self._take_burst(self.wedge.poll(time.monotonic()))
+
+    def _take_burst(self, burst) -> None:  # type: ignore[no-untyped-def]
+        if burst is None:
+            return
+        if burst.is_scan:
+            self.post_message(ScanReceived(burst.text.encode("utf-8"), "wedge"))
+        elif burst.text.strip() in LANGUAGE_KEYS:
+            self.switch_language()
+
+    def switch_language(self) -> None:
+        self.language = next_language(self.language)
+        if isinstance(self.screen, IdleScreen):
+            self.screen.refresh_text()
+
+    # Scans
+
+    def on_scan_received(self, message: ScanReceived) -> None:
+        self.process_scan(message.payload)
+
+    @work(thread=True, group="scan", exit_on_error=False)
+    def process_scan(self, payload: bytes) -> None:
+        try:
+            result = self.kiosk.checkin.process(payload)
+        except Exception as exc:
+            logger.exception("processing a scan failed")
+            self.post_message(ScanFailed(type(exc).__name__))
+            return
+        self.post_message(ScanDecided(result))
+
+    def on_scan_decided(self, message: ScanDecided) -> None:
+        result = message.result
+        kind = {
+            SIGNED_IN: WELCOME,
+            SIGNED_OUT: GOODBYE,
+            DENIED: SEE_OFFICE,
+            UNREADABLE: RESCAN,
+        }[result.outcome]
+        self.show_result(kind, result.first_name, result.visit_id)
+        if result.needs_badge and result.visit_id is not None:
+            self.print_badge(result.visit_id)
+        self.scans_handled += 1
+
+    def on_scan_failed(self, message: ScanFailed) -> None:
+        self.show_result(SEE_OFFICE, "")
+        self.scans_handled += 1
+
+    @work(thread=True, group="print", exit_on_error=False)
+    def print_badge(self, visit_id: int) -> None:
+        try:
+            outcome = self.kiosk.printer.print_visit(visit_id)
+        except Exception:
+            logger.exception("printing the badge of visit %d failed", visit_id)
+            outcome = PrintOutcome("queued", error="internal_error")
+        self.post_message(BadgePrinted(visit_id, outcome))
+
+    def on_badge_printed(self, message: BadgePrinted) -> None:
+        screen = self.screen
+        if (
+            message.outcome.status != "printed"
+            and isinstance(screen, ResultScreen)
+            and screen.visit_id == message.visit_id
+        ):
+            screen.badge_at_desk()
+
+    def show_result(
+        self, kind: str, first_name: str, visit_id: int | None = None
+    ) -> None:
+        while isinstance(self.screen, ResultScreen):
+            self.pop_screen()
+        seconds = self.kiosk.config.kiosk.result_seconds
+        self.push_screen(
+            ResultScreen(kind, first_name, self.language, seconds, visit_id)
+        )
+        # The next visitor starts in the kiosk's own language again.
+        self.language = self.kiosk.config.kiosk.language

@@ -1,0 +1,39 @@
+"""Messages the kiosk app passes between its threads and screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from kiosk.services.badging import PrintOutcome
+from kiosk.services.checkin import ScanResult
+
+
+@dataclass
+class ScanReceived(Message):
+    """A reader delivered one complete scan."""
+
+    payload: bytes
+    source: str
+    """``wedge``, ``serial`` or ``camera``."""
+
+
+@dataclass
+class ScanDecided(Message):
+    """The store holds the outcome of a scan."""
+
+    result: ScanResult
+
+
+@dataclass
+class ScanFailed(Message):
+    """Processing a scan raised; the visitor is sent to the office."""
+
+    error: str
+
+
+@dataclass
+class BadgePrinted(Message):
+    visit_id: int
+    outcome: PrintOutcome

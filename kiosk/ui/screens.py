@@ -1,0 +1,118 @@
+"""The screens a visitor sees: idle, welcome, see the office, goodbye."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Digits, Static
+
+from kiosk.i18n import _, format_long_date, gettext_for
+
+WELCOME = "welcome"
+SEE_OFFICE = "see_office"
+GOODBYE = "goodbye"
+RESCAN = "rescan"
+
+
+class IdleScreen(Screen[None]):
+    """School name, date, clock and what to do."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="idle"):
+            yield Static(id="school")
+            yield Static(id="date")
+            with Center():
+                yield Digits(id="clock")
+            yield Static(id="prompt")
+            yield Static(id="language-hint")
+            yield Static(self.app.hint, id="hint")  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self.refresh_text()
+        self.set_interval(1.0, self.refresh_clock)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        app = self.app
+        tr = gettext_for(app.language)  # type: ignore[attr-defined]
+        self.query_one("#school", Static).update(
+            tr(_("Welcome to {school}")).format(school=app.school_name)  # type: ignore[attr-defined]
+        )
+        self.query_one("#prompt", Static).update(
+            tr(_("Scan your partner badge or driver's licence to sign in or out."))
+        )
+        self.query_one("#language-hint", Static).update(tr(_("Español: pulse L")))
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        app = self.app
+        now = app.local_now()  # type: ignore[attr-defined]
+        self.query_one("#date", Static).update(
+            format_long_date(now.date(), app.language)
+        )  # type: ignore[attr-defined]
+        self.query_one("#clock", Digits).update(f"{now:%H:%M}")
+
+
+class ResultScreen(Screen[None]):
+    """One outcome shown for a few seconds, then back to idle."""
+
+    def __init__(
+        self,
+        kind: str,
+        first_name: str,
+        language: str,
+        seconds: float,
+        visit_id: int | None = None,
+    ) -> None:
+        super().__init__(classes=kind)
+        self.kind = kind
+        self.visit_id = visit_id
+        self.first_name = first_name
+        self.language = language
+        self.seconds = seconds
+
+    def compose(self) -> ComposeResult:
+        tr = gettext_for(self.language)
+        headline, body = {
+            WELCOME: (
+                tr(_("Welcome, {name}!")).format(name=self.first_name),
+                tr(
+                    _(
+                        "You are signed in. Please take your badge from the printer "
+                        "and wear it where staff can see it."
+                    )
+                ),
+            ),
+            GOODBYE: (
+                tr(_("Goodbye, {name}!")).format(name=self.first_name),
+                tr(_("You are signed out. Thank you for your work with our students.")),
+            ),
+            SEE_OFFICE: (
+                tr(_("Please see the front office staff.")),
+                tr(_("They will help you sign in.")),
+            ),
+            RESCAN: (
+                tr(_("We could not read that.")),
+                tr(_("Please scan again, or see the front office staff.")),
+            ),
+        }[self.kind]
+        with Vertical(id="result"):
+            yield Static(headline, id="headline")
+            yield Static(body, id="body")
+
+    def on_mount(self) -> None:
+        self.set_timer(self.seconds, self.close)
+
+    def badge_at_desk(self) -> None:
+        """Tell the visitor the badge did not print and waits at the desk."""
+        tr = gettext_for(self.language)
+        self.query_one("#body", Static).update(
+            tr(_("You are signed in. Please pick up your badge at the front desk."))
+        )
+
+    def close(self) -> None:
+        if self.is_current:
+            self.dismiss()
