@@ -248,6 +248,21 @@ class ChainHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class ComponentStatus(Base):
+    """Last known state of one part of one kiosk (scanner, camera, printer,
+    store, roster), written by the kiosk and read by the desk's status line."""
+
+    __tablename__ = "component_status"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    component: Mapped[str] = mapped_column(String(20), primary_key=True)
+    school: Mapped[str] = mapped_column(String(16))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    """Plain words for the clerk (``unplugged``, ``paper out``); no personal data."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class RosterImport(Base):
     __tablename__ = "roster_imports"
 

@@ -24,6 +24,15 @@ def upgrade() -> None:
     )
     # The one head row exists from the start, so appends only ever lock it.
     op.bulk_insert(chain_head, [{'id': 1, 'last_event_id': 0, 'last_hash': '0' * 64}])
+    op.create_table('component_status',
+    sa.Column('kiosk_id', sa.String(length=64), nullable=False),
+    sa.Column('component', sa.String(length=20), nullable=False),
+    sa.Column('school', sa.String(length=16), nullable=False),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.Column('detail', sa.String(length=200), nullable=False),
+    sa.Column('updated_at', kiosk.store.models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('kiosk_id', 'component', name=op.f('pk_component_status'))
+    )
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', kiosk.store.models.UTCDateTime(timezone=True), nullable=False),
@@ -163,6 +172,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('component_status')
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.drop_index('ix_visits_school_scanned')
         batch_op.drop_index('ix_visits_person_open')
