@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory targets, measured outside the unit tests."""
