@@ -191,6 +191,24 @@ class CameraSection:
 
 
 @dataclass(frozen=True)
+class DeskSection:
+    max_pin_attempts: int = field(
+        default=5, metadata=_check(lambda v: 1 <= v <= 20, "1 to 20")
+    )
+    """Wrong PINs in a row that lock a staff account."""
+
+    lockout_minutes: float = field(
+        default=10.0, metadata=_check(lambda v: 1 <= v <= 1440, "1 to 1440 minutes")
+    )
+    """How long a locked account stays locked."""
+
+    idle_lock_minutes: float = field(
+        default=5.0, metadata=_check(lambda v: 0.5 <= v <= 240, "0.5 to 240 minutes")
+    )
+    """A desk or review session left idle this long locks itself."""
+
+
+@dataclass(frozen=True)
 class LoggingSection:
     level: str = field(
         default="INFO", metadata=_choice("DEBUG", "INFO", "WARNING", "ERROR")
@@ -210,6 +228,7 @@ class Config:
     printer: PrinterSection = PrinterSection()
     scanner: ScannerSection = ScannerSection()
     camera: CameraSection = CameraSection()
+    desk: DeskSection = DeskSection()
     logging: LoggingSection = LoggingSection()
     source: Path | None = None
     """File the settings were read from, or None for built-in defaults."""
@@ -256,6 +275,7 @@ _SECTIONS: dict[str, type] = {
     "printer": PrinterSection,
     "scanner": ScannerSection,
     "camera": CameraSection,
+    "desk": DeskSection,
     "logging": LoggingSection,
 }
 

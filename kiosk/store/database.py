@@ -91,12 +91,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """Yield a session for reading; nothing it changes is committed."""
+        """Yield a session for reading; nothing it changes is committed.
+
+        Closing the session ends its transaction without expiring the objects
+        read, so they stay usable after the ``with`` block.
+        """
         with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one write transaction and commit it.

@@ -1,0 +1,188 @@
+"""Office staff accounts: PINs stored as Argon2 hashes, roles, and lock-out.
+
+A few wrong PINs in a row lock the account for some minutes; every attempt,
+lock and unlock goes to the event log under the account's id (never the PIN).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.store.database import Store
+from kiosk.store.events import EventSource, append_event
+from kiosk.store.models import Staff
+
+logger = logging.getLogger(__name__)
+
+CLERK, PRINCIPAL, ADMIN = "clerk", "principal", "admin"
+ROLES = (CLERK, PRINCIPAL, ADMIN)
+PIN_LENGTHS = range(4, 13)
+
+_hasher = PasswordHasher()
+
+
+class StaffError(Exception):
+    """An account cannot be created or used; ``reason`` is a code for the log."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A signed-in staff member, as the desk and review screens see them."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    school: str
+
+    @property
+    def sees_confidential(self) -> bool:
+        """Principals (and district IT) see which confidential rule refused someone."""
+        return self.role in (PRINCIPAL, ADMIN)
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    max_attempts: int = 5
+    lock_for: timedelta = timedelta(minutes=10)
+
+
+def check_pin(pin: str) -> None:
+    if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
+        raise StaffError("invalid_pin", "a PIN is 4 to 12 digits")
+
+
+def _member(row: Staff) -> StaffMember:
+    return StaffMember(row.id, row.username, row.display_name, row.role, row.school)
+
+
+def add_staff(
+    store: Store,
+    source: EventSource,
+    at: datetime,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    school: str,
+    pin: str,
+) -> StaffMember:
+    """Create an account, or replace the PIN, name and role of an existing one."""
+    if role not in ROLES:
+        raise StaffError(
+            "invalid_role", f"role {role!r} is not one of {', '.join(ROLES)}"
+        )
+    username = username.strip().lower()
+    if not username or not username.replace(".", "").replace("-", "").isalnum():
+        raise StaffError(
+            "invalid_username", "a username is letters, digits, '.' or '-'"
+        )
+    check_pin(pin)
+    pin_hash = _hasher.hash(pin)
+
+    def work(session: Session) -> StaffMember:
+        row = session.scalar(select(Staff).where(Staff.username == username))
+        kind = "staff_updated" if row else "staff_added"
+        row = row or Staff(username=username)
+        row.display_name, row.role, row.school = display_name, role, school
+        row.pin_hash, row.failed_attempts, row.locked_until = pin_hash, 0, None
+        row.active = True
+        session.add(row)
+        session.flush()
+        append_event(
+            session, source, kind, at, detail={"staff_id": row.id, "role": role}
+        )
+        return _member(row)
+
+    return store.write(work)
+
+
+def authenticate(
+    store: Store,
+    source: EventSource,
+    at: datetime,
+    username: str,
+    pin: str,
+    policy: LockoutPolicy = LockoutPolicy(),
+) -> StaffMember:
+    """Return the member whose PIN this is, or raise StaffError.
+
+    Reasons: ``unknown_user``, ``inactive``, ``locked`` (too many wrong PINs;
+    the message says until when) and ``wrong_pin``.
+    """
+
+    def work(session: Session) -> StaffMember | StaffError:
+        row = session.scalar(
+            select(Staff).where(Staff.username == username.strip().lower())
+        )
+        if row is None:
+            append_event(
+                session,
+                source,
+                "staff_login_failed",
+                at,
+                detail={"reason": "unknown_user"},
+            )
+            return StaffError("unknown_user", "unknown user or wrong PIN")
+        if not row.active:
+            append_event(
+                session,
+                source,
+                "staff_login_failed",
+                at,
+                detail={"staff_id": row.id, "reason": "inactive"},
+            )
+            return StaffError("inactive", "this account is disabled")
+        if row.locked_until is not None and at < row.locked_until:
+            append_event(
+                session,
+                source,
+                "staff_login_failed",
+                at,
+                detail={"staff_id": row.id, "reason": "locked"},
+            )
+            return StaffError(
+                "locked",
+                f"too many wrong PINs; locked until {row.locked_until:%H:%M} UTC",
+            )
+        try:
+            _hasher.verify(row.pin_hash, pin)
+        except (VerificationError, InvalidHashError):
+            row.failed_attempts += 1
+            detail = {
+                "staff_id": row.id,
+                "reason": "wrong_pin",
+                "attempts": row.failed_attempts,
+            }
+            append_event(session, source, "staff_login_failed", at, detail=detail)
+            if row.failed_attempts >= policy.max_attempts:
+                row.locked_until = at + policy.lock_for
+                row.failed_attempts = 0
+                append_event(
+                    session, source, "staff_locked", at, detail={"staff_id": row.id}
+                )
+                return StaffError(
+                    "locked", "too many wrong PINs; the account is locked for a while"
+                )
+            return StaffError("wrong_pin", "unknown user or wrong PIN")
+        row.failed_attempts, row.locked_until = 0, None
+        append_event(session, source, "staff_login", at, detail={"staff_id": row.id})
+        return _member(row)
+
+    # A failed attempt is stored (it counts towards the lock-out), then raised.
+    outcome = store.write(work)
+    if isinstance(outcome, StaffError):
+        logger.info("staff sign-in rejected: %s", outcome.reason)
+        raise outcome
+    return outcome

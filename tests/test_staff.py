@@ -1,0 +1,154 @@
+"""Staff accounts: Argon2 PINs, lock-out after wrong PINs, the CLI."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.clock import FixedClock
+from kiosk.services.staff import LockoutPolicy, StaffError, add_staff, authenticate
+from kiosk.store import Store
+from kiosk.store.events import EventSource
+from kiosk.store.models import Event, Staff
+from tests.support import run_kiosk
+
+SOURCE = EventSource("ALD", "desk-1")
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store.migrate()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def clock():
+    return FixedClock.at_local("2026-12-04T08:00", "America/Chicago")
+
+
+def test_pin_is_stored_as_argon2_hash(store, clock):
+    add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="Cam Ortiz",
+        role="clerk",
+        school="ALD",
+        pin="482913",
+    )
+    with store.read() as session:
+        row = session.scalar(select(Staff))
+    assert row.pin_hash.startswith("$argon2")
+    assert "482913" not in row.pin_hash
+
+
+def test_right_pin_signs_in(store, clock):
+    add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="Cam Ortiz",
+        role="clerk",
+        school="ALD",
+        pin="482913",
+    )
+    member = authenticate(store, SOURCE, clock.now(), "C.Ortiz", "482913")
+    assert member.role == "clerk"
+    assert not member.sees_confidential
+
+
+def test_wrong_pins_lock_the_account(store, clock):
+    add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="Cam Ortiz",
+        role="clerk",
+        school="ALD",
+        pin="482913",
+    )
+    policy = LockoutPolicy(max_attempts=3, lock_for=timedelta(minutes=10))
+    for _ in range(2):
+        with pytest.raises(StaffError) as wrong:
+            authenticate(store, SOURCE, clock.now(), "c.ortiz", "000000", policy)
+        assert wrong.value.reason == "wrong_pin"
+    with pytest.raises(StaffError) as third:
+        authenticate(store, SOURCE, clock.now(), "c.ortiz", "000000", policy)
+    assert third.value.reason == "locked"
+
+    # Locked: even the right PIN is refused until the lock runs out.
+    with pytest.raises(StaffError) as locked:
+        authenticate(store, SOURCE, clock.now(), "c.ortiz", "482913", policy)
+    assert locked.value.reason == "locked"
+    clock.advance(timedelta(minutes=11))
+    assert (
+        authenticate(store, SOURCE, clock.now(), "c.ortiz", "482913", policy).username
+        == "c.ortiz"
+    )
+
+
+def test_failed_sign_ins_are_logged_without_the_pin(store, clock):
+    add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="Cam Ortiz",
+        role="clerk",
+        school="ALD",
+        pin="482913",
+    )
+    with pytest.raises(StaffError):
+        authenticate(store, SOURCE, clock.now(), "c.ortiz", "777777")
+    with store.read() as session:
+        events = session.scalars(
+            select(Event).where(Event.kind == "staff_login_failed")
+        ).all()
+    assert len(events) == 1
+    assert events[0].detail["reason"] == "wrong_pin"
+    assert "777777" not in str(events[0].detail)
+
+
+@pytest.mark.parametrize("pin", ["12", "abcd", "1234567890123", "12 34"])
+def test_bad_pin_is_rejected(store, clock, pin):
+    with pytest.raises(StaffError) as error:
+        add_staff(
+            store,
+            SOURCE,
+            clock.now(),
+            username="x",
+            display_name="X",
+            role="clerk",
+            school="ALD",
+            pin=pin,
+        )
+    assert error.value.reason == "invalid_pin"
+
+
+def test_staff_add_command(make_config, monkeypatch):
+    config = make_config()
+    monkeypatch.setattr("sys.stdin", io.StringIO("5550123\n"))
+    status, output = run_kiosk(
+        [
+            "--config",
+            str(config),
+            "staff",
+            "add",
+            "p.lindqvist",
+            "--name",
+            "Pat Lindqvist",
+            "--role",
+            "principal",
+            "--pin-stdin",
+        ]
+    )
+    assert status == 0
+    assert "p.lindqvist (principal) at ALD" in output
