@@ -108,7 +108,7 @@ class KioskApp(App[None]):
             return
         self.post_message(ScanDecided(result))
 
-    def on_scan_decided(self, message: ScanDecided) -> None:
+    async def on_scan_decided(self, message: ScanDecided) -> None:
         result = message.result
         kind = {
             SIGNED_IN: WELCOME,
@@ -116,13 +116,13 @@ class KioskApp(App[None]):
             DENIED: SEE_OFFICE,
             UNREADABLE: RESCAN,
         }[result.outcome]
-        self.show_result(kind, result.first_name, result.visit_id)
+        await self.show_result(kind, result.first_name, result.visit_id)
         if result.needs_badge and result.visit_id is not None:
             self.print_badge(result.visit_id)
         self.scans_handled += 1
 
-    def on_scan_failed(self, message: ScanFailed) -> None:
-        self.show_result(SEE_OFFICE, "")
+    async def on_scan_failed(self, message: ScanFailed) -> None:
+        await self.show_result(SEE_OFFICE, "")
         self.scans_handled += 1
 
     @work(thread=True, group="print", exit_on_error=False)
@@ -143,13 +143,13 @@ class KioskApp(App[None]):
         ):
             screen.badge_at_desk()
 
-    def show_result(
+    async def show_result(
         self, kind: str, first_name: str, visit_id: int | None = None
     ) -> None:
         while isinstance(self.screen, ResultScreen):
-            self.pop_screen()
+            await self.pop_screen()
         seconds = self.kiosk.config.kiosk.result_seconds
-        self.push_screen(
+        await self.push_screen(
             ResultScreen(kind, first_name, self.language, seconds, visit_id)
         )
         # The next visitor starts in the kiosk's own language again.

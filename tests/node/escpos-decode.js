@@ -58,7 +58,7 @@ for (const node of ast.tree) {
     const image = rasterCodec.decode(raw, [{ offset: node.offset + 8,
       width: raw.readUInt16LE(node.offset + 4) * 8, height: raw.readUInt16LE(node.offset + 6) }]);
     items.push({ type: 'raster', width: image.width, height: image.height,
-                 pixels: Buffer.from(image.data.filter((_, i) => i % 4 === 0)).toString('base64') });
+                 pixels: Buffer.from(image.data).toString('base64') });
   } else if (name === 'GS(k') {
     const length = raw.readUInt16LE(node.offset + 3);
     const cn = raw[node.offset + 5], fn = raw[node.offset + 6];
