@@ -86,6 +86,7 @@ def test_edited_sign_out_code_signs_nobody_out(rostered_config, tmp_path):
     status, output = run_kiosk(
         ["--config", str(rostered_config), "report", "day", "--format", "json"], clock
     )
+    assert status == 0
     assert [row["outcome"] for row in json.loads(output)] == ["in_building"]
 
 
