@@ -1,12 +1,12 @@
 """Compare our AAMVA parser with the ``aamva-parser`` package from PyPI.
 
-Both read every AAMVA sample in the shared test data (third-party public
-samples and the kiosk's fictional licences), once as stored and once in each
-form a keyboard-wedge scanner delivers (LF as CR, LF as CRLF, record separator
-dropped, trailing spaces, ``AAMVA`` file type, elements in reverse order). A
-card counts as read when all seven fields matching uses come out right. Then
-both parse byte-mutated inputs and we count exceptions that are not the
-parser's own error type.
+Both read every AAMVA sample in the shared test data: third-party public
+samples and the kiosk's fictional licences. Each is read as stored and in each
+form a keyboard-wedge scanner delivers: LF as CR, LF as CRLF, record separator
+dropped, trailing spaces, ``AAMVA`` file type, elements in reverse order. A
+card counts as read when all seven fields that matching uses come out right.
+Then both parse byte-mutated inputs, and the script counts exceptions that are
+not the parser's own error type.
 
 Run from the repository root with the package importable, for example:
 
@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.services import aamva  # noqa: E402
-from tests.aamva_expected import (  # noqa: E402
+from kiosk.services import aamva
+from tests.aamva_expected import (
     FIXTURE_CARDS,
     PUBLIC_CARDS,
     CardFacts,
@@ -101,7 +101,7 @@ def _samples() -> list[tuple[str, str, CardFacts]]:
 def _score(parse: Callable[[str], CardFacts], text: str, expected: CardFacts):
     try:
         got = parse(text)
-    except Exception as exc:  # noqa: BLE001 - counting every failure is the point
+    except Exception as exc:
         return False, {f"raised {type(exc).__name__}"}
     wrong = {
         field
@@ -138,7 +138,7 @@ def _fuzz(parse: Callable[[str], object], own: tuple[type[BaseException], ...], 
             parse(text)
         except own:
             pass
-        except Exception as exc:  # noqa: BLE001 - counting escapes is the point
+        except Exception as exc:
             escaped[type(exc).__name__] = escaped.get(type(exc).__name__, 0) + 1
     return escaped
 

@@ -1,9 +1,10 @@
 """Build AAMVA DL/ID card data for tests, and mangle it the way scanners do.
 
 Every card built here is fictional. ``encode`` lays out a payload as the AAMVA
-standard describes it: ``@``, LF, RS, CR, the file type, the issuer number
-(IIN), the version, the subfile designator with its offset and length, then
-the subfile (``DL`` or ``ID``) with one element per line and a CR at its end.
+standard describes it. The header is ``@``, LF, RS, CR, the file type, the
+issuer number (IIN), the version, and the subfile designator with its offset
+and length. The subfile (``DL`` or ``ID``) follows with one element per line
+and a CR at its end.
 """
 
 from __future__ import annotations

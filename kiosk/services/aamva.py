@@ -1,11 +1,11 @@
 """Read the AAMVA DL/ID card data that a PDF417 scan of a licence or ID card delivers.
 
-The payload starts with a header (``@``, separators, the file type ``ANSI `` or
-``AAMVA``, the issuer identification number (IIN), the AAMVA version and the
-subfile designators) followed by a ``DL`` or ``ID`` subfile: one data element
-per line, each a three-letter element id and its value. Elements are read by
-id, never by position, and the separators between them may be LF, CR, CRLF,
-RS or any other control character a scanner puts there. Versions 1 to 10 are
+The payload starts with a header: ``@``, separators, the file type ``ANSI ``
+or ``AAMVA``, the issuer identification number (IIN), the AAMVA version and
+the subfile designators. A ``DL`` or ``ID`` subfile follows, with one data
+element per line, each a three-letter element id and its value. Elements are
+read by id, never by position. The separators between them may be LF, CR,
+CRLF, RS or any other control character a scanner puts there. Versions 1 to 10 are
 read the same way. Only the names differ: version 1 has the full name in
 ``DAA`` (or ``DAB``/``DAC``/``DAD``), versions 2 and 3 the family name in
 ``DCS`` and the given names in ``DCT``, and later versions ``DCS``, ``DAC``
@@ -62,7 +62,7 @@ class AamvaError(Exception):
 
 @dataclass(frozen=True)
 class Licence:
-    """What matching needs from a licence or ID card.
+    """The fields of a licence or ID card that matching uses.
 
     Personal fields are left out of ``repr`` so that a stray log of the object
     cannot carry them.
@@ -151,7 +151,7 @@ def _date(value: str) -> date | None:
 
     Both orders cannot give a valid date with a year from 1900 to 2199,
     because the month of one would be the 19, 20 or 21 of the other's
-    century, so the order is told by which reading is valid.
+    century. So the reading that gives a valid date is the right one.
     """
     value = value.strip()
     if not _EIGHT_DIGITS.fullmatch(value):
@@ -186,8 +186,8 @@ def _split_full_name(value: str) -> tuple[str, str, str, str]:
     """Split a version 1 full name into first, middle, last and the whole.
 
     With commas it is ``LAST,FIRST,MIDDLE``. Without commas some issuers write
-    ``FIRST MIDDLE LAST``; the whole is kept too, because a family name of
-    more than one word cannot be told apart from a middle name.
+    ``FIRST MIDDLE LAST``. The whole is kept too, because a family name of
+    more than one word looks the same as a middle name there.
     """
     value = _name(value)
     if "," in value:

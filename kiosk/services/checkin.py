@@ -176,6 +176,7 @@ class CheckIn:
                     "credential": credential,
                     "issuer": licence.issuer,
                     "version": licence.version,
+                    "document": licence.document_type,
                 },
             )
             today = now.astimezone(self.station.zone).date()

@@ -1,9 +1,9 @@
 """Partner badge codes: strip what scanners add, and compare codes by one key.
 
-Scanners wrap a code in framing they can be set to add: white space, CR, LF,
-Tab, STX/ETX, a configured prefix and suffix, and an AIM symbology identifier
-(``]C0`` for Code128, ``]Q1`` for QR, ``]d2`` for Data Matrix, ``]L2`` for
-PDF417). A Code128 badge may arrive with or without its FNC1 separators (sent
+Scanners wrap a code in framing they can be set to add. That is white space,
+CR, LF, Tab, STX/ETX, a configured prefix and suffix, and an AIM symbology
+identifier such as ``]C0`` (Code128), ``]Q1`` (QR), ``]d2`` (Data Matrix) or
+``]L2`` (PDF417). A Code128 badge may arrive with or without its FNC1 separators (sent
 as GS, 0x1D), or in its GS1 human-readable form ``(01)...``. All of these
 reduce to the same key, compared without regard to case.
 """
@@ -53,7 +53,7 @@ def is_control(ch: str) -> bool:
 
 
 def has_control_characters(text: str, allowed: str = "") -> bool:
-    """Tell whether ``text`` holds a control character that is not in ``allowed``."""
+    """Tell whether ``text`` contains a control character not in ``allowed``."""
     return any(is_control(ch) and ch not in allowed for ch in text)
 
 

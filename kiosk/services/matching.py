@@ -2,7 +2,7 @@
 
 The caller passes the people on the roster who share the licence's date of
 birth. Among them, a person matches when their names are the licence's names
-after folding case, accents, hyphens, apostrophes and spaces; a name the
+after folding case, accents, hyphens, apostrophes and spaces. A name that the
 licence marks truncated matches by prefix. Where the roster holds a person's
 document jurisdiction and last four characters, a match on both picks that
 person and a mismatch rules them out.

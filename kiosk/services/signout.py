@@ -1,10 +1,11 @@
 """Signed sign-out codes printed on visitor badges.
 
-A code names a visit and carries an HMAC-SHA256 tag made with a key that is
-generated on first use and kept in the data directory (or the file that
-``[kiosk] signout_key_file`` names), never in the repository, so a made-up or
-edited code cannot sign anyone out. Kiosks that share a district database must
-share the key file, so a badge printed at one kiosk signs out at another.
+A code names a visit and carries an HMAC-SHA256 tag made with a secret key,
+so a made-up or edited code cannot sign anyone out. The key is generated on
+first use and kept in the data directory, or in the file that
+``[kiosk] signout_key_file`` names, never in the repository. Kiosks that
+share a district database must share the key file, so a badge printed at one
+kiosk signs out at another.
 """
 
 from __future__ import annotations
