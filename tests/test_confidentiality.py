@@ -201,3 +201,32 @@ def test_confidential_cause_stored_apart(badge, cause, debug_config, tmp_path):
         store.close()
     assert cause not in recorded
     assert "refer_to_principal" in recorded
+
+
+@pytest.mark.parametrize("badge", [b"OTP-100008", b"OTP-100010", b"OTP-100003"])
+async def test_visitor_sees_neutral_message(badge, debug_config):
+    from textual.widgets import Static
+
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.messages import ScanReceived
+    from kiosk.ui.screens import ResultScreen
+
+    config = load_config(str(debug_config("ALD")))
+    kiosk = build_kiosk(
+        config, FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    )
+    app = KioskApp(kiosk)
+    try:
+        async with app.run_test() as pilot:
+            app.post_message(ScanReceived(badge, "wedge"))
+            for _ in range(200):
+                if app.scans_handled:
+                    break
+                await pilot.pause(0.05)
+            assert app.scans_handled == 1
+            screen = app.screen
+            assert isinstance(screen, ResultScreen)
+            shown = " ".join(str(widget.content) for widget in screen.query(Static))
+    finally:
+        kiosk.close()
+    assert shown == ("Please see the front office staff. They will help you sign in.")
