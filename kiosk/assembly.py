@@ -65,7 +65,7 @@ def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
     clock = clock or SystemClock()
     store = open_store(config)
     station = station_for(config)
-    key = SignOutKey.load_or_create(config.data_dir)
+    key = SignOutKey.load_or_create(config.signout_key_path)
     transport = make_transport(config.printer, config.badge_dir)
     printer = BadgePrinter(
         store,

@@ -74,6 +74,12 @@ class KioskSection:
     """Folder for the database, the signing key, badges and logs. Empty means
     ``$STATE_DIRECTORY`` (set by systemd), else ``~/.local/share/partner-kiosk``."""
 
+    signout_key_file: str = ""
+    """File holding the key that signs the sign-out codes on visitor badges;
+    empty means ``signout.key`` in the data directory. Created with a new key
+    (mode 0600) when missing. Kiosks sharing one database must use copies of
+    one key file, or a badge printed at one kiosk will not sign out at another."""
+
     language: str = field(default="en", metadata=_choice("en", "es"))
     """Language of the idle screen; a key on the idle screen switches it."""
 
@@ -242,6 +248,12 @@ class Config:
             return Path(state.split(":")[0])
         base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local/share")
         return Path(base) / "partner-kiosk"
+
+    @property
+    def signout_key_path(self) -> Path:
+        if self.kiosk.signout_key_file:
+            return Path(self.kiosk.signout_key_file).expanduser()
+        return self.data_dir / "signout.key"
 
     @property
     def store_url(self) -> str:
