@@ -105,6 +105,37 @@ class ScreeningSection:
 
 
 @dataclass(frozen=True)
+class RosterSection:
+    url: str = field(
+        default="",
+        metadata=_check(
+            lambda v: v == "" or v.startswith(("https://", "http://")),
+            "an http:// or https:// URL, or empty",
+        ),
+    )
+    """Where ``kiosk roster sync`` fetches the district roster (the JSON
+    document, or a folder URL holding organizations.csv and people.csv when
+    it ends with ``/``); empty turns sync off."""
+
+    token_file: str = ""
+    """File holding a bearer token sent as ``Authorization``; empty sends none."""
+
+    timeout: float = field(
+        default=30.0, metadata=_check(lambda v: 1 <= v <= 600, "1 to 600 seconds")
+    )
+    """Seconds to wait for the district server."""
+
+    ca_bundle: str = ""
+    """CA certificates to check the server with; empty means the system's."""
+
+    max_bytes: int = field(
+        default=50_000_000,
+        metadata=_check(lambda v: 1000 <= v <= 1_000_000_000, "1000 to 1000000000"),
+    )
+    """A roster larger than this is refused."""
+
+
+@dataclass(frozen=True)
 class StoreSection:
     url: str = ""
     """SQLAlchemy URL; empty means the SQLite file ``kiosk.db`` in the data
@@ -230,6 +261,7 @@ class LoggingSection:
 class Config:
     kiosk: KioskSection = KioskSection()
     screening: ScreeningSection = ScreeningSection()
+    roster: RosterSection = RosterSection()
     store: StoreSection = StoreSection()
     printer: PrinterSection = PrinterSection()
     scanner: ScannerSection = ScannerSection()
@@ -283,6 +315,7 @@ class Config:
 _SECTIONS: dict[str, type] = {
     "kiosk": KioskSection,
     "screening": ScreeningSection,
+    "roster": RosterSection,
     "store": StoreSection,
     "printer": PrinterSection,
     "scanner": ScannerSection,

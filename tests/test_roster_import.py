@@ -224,3 +224,35 @@ def test_later_import_takes_people_off_the_roster(make_config, tmp_path):
     assert status == 0
     assert json.loads(output)["reasons"] == ["not_on_roster"]
     assert _people_count(tmp_path) == {"on_roster": 17, "imports": 2}
+
+
+def test_import_that_drops_most_people_needs_allow_shrink(
+    make_config, tmp_path, capsys
+):
+    config = make_config()
+    run_kiosk(["--config", str(config), "roster", "import", str(ROSTER_DIR)])
+    document = _json_document()
+    document["people"] = document["people"][:5]
+    smaller = tmp_path / "roster.json"
+    smaller.write_text(json.dumps(document), encoding="utf-8")
+
+    status, _ = run_kiosk(["--config", str(config), "roster", "import", str(smaller)])
+    assert status == 1
+    assert "would take 13 of 18 people off the roster" in capsys.readouterr().err
+    assert _people_count(tmp_path)["on_roster"] == 18
+
+    status, _ = run_kiosk(
+        ["--config", str(config), "roster", "import", "--allow-shrink", str(smaller)]
+    )
+    assert status == 0
+    assert _people_count(tmp_path)["on_roster"] == 5
+
+
+def test_empty_roster_is_rejected(tmp_path):
+    document = _json_document()
+    document["people"] = []
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(RosterError) as error:
+        read_roster([path])
+    assert str(error.value) == "the roster lists no people; an empty export is refused"

@@ -217,10 +217,20 @@ def _person(row: _Row) -> PersonRow:
     return person
 
 
+def _check_not_empty(organizations: list, people: list) -> None:
+    if not organizations:
+        raise RosterError(
+            "the roster lists no organizations; an empty export is refused"
+        )
+    if not people:
+        raise RosterError("the roster lists no people; an empty export is refused")
+
+
 def _check_whole(
     organizations: list[OrganizationRow], people: list[tuple[str, PersonRow]]
 ) -> None:
     """Check what spans rows: unique ids and badge codes, known organizations."""
+    _check_not_empty(organizations, people)
     org_ids: set[str] = set()
     for org in organizations:
         if org.org_id in org_ids:
