@@ -206,3 +206,62 @@ def build_digest(
         expiring=find_expiring(session, school, day, window_days),
         window_days=window_days,
     )
+
+
+def _lines(title: str, entries: list[str]) -> list[str]:
+    lines = [f"{title} ({len(entries)})"]
+    lines += [f"  {entry}" for entry in entries] or ["  none"]
+    return [*lines, ""]
+
+
+def digest_to_text(digest: Digest) -> str:
+    """Return the digest as plain text, one section per kind of item."""
+    lines = [
+        f"Needs attention on {digest.day:%A %d %B %Y}: {digest.item_count} items",
+        "",
+    ]
+    lines += _lines(
+        "Overrides",
+        [
+            f"{row.clock_in} {row.person}: refused for {row.reasons_text}; "
+            f"overridden by {row.override_by}: {row.override_reason}"
+            for row in digest.overrides
+        ],
+    )
+    lines += _lines(
+        "Refusals",
+        [
+            f"{row.clock_in} {row.person} ({row.organization or 'no organization'}): "
+            f"{row.reasons_text}"
+            for row in digest.refusals
+        ],
+    )
+    lines += _lines(
+        "Not signed out, time out not yet recorded",
+        [
+            f"{row.day} in {row.clock_in} {row.person} (visit {row.visit_id})"
+            for row in digest.not_signed_out
+        ],
+    )
+    lines += _lines(
+        "Visits far longer than usual",
+        [
+            f"{item.row.person}: {item.row.length_text} "
+            f"({item.row.clock_in} to {item.row.clock_out}); usual "
+            f"{item.usual_minutes // 60}h{item.usual_minutes % 60:02d}"
+            for item in digest.long_visits
+        ],
+    )
+    lines += _lines(
+        f"Ending within {digest.window_days} days",
+        [
+            f"{item.ends_on} ({item.days_left} days): "
+            + (
+                f"agreement of {item.organization}"
+                if item.kind == "agreement"
+                else f"background check of {item.person} ({item.organization})"
+            )
+            for item in digest.expiring
+        ],
+    )
+    return "\n".join(lines).rstrip("\n") + "\n"

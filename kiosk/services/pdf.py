@@ -242,16 +242,17 @@ def _summary_table(rows: list[VisitRow], styles: _Styles) -> Table:
 
 
 VISIT_COLUMNS = [
-    ("Person", 1.55),
-    ("Organization", 1.55),
-    ("Role", 0.65),
-    ("In", 0.45),
-    ("Out", 0.45),
-    ("Length", 0.5),
+    ("Person", 1.45),
+    ("Organization", 1.45),
+    ("Role", 0.75),
+    ("In", 0.55),
+    ("Out", 0.55),
+    ("Length", 0.55),
     ("Destination", 0.95),
     ("How signed out", 1.35),
-    ("Outcome and reasons", 2.55),
+    ("Outcome and reasons", 2.4),
 ]
+"""Columns of the day tables and their widths in inches (landscape Letter has 10)."""
 
 
 def _visit_line(row: VisitRow) -> list[str]:
