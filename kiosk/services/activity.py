@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.services.reports import DENIED, VisitRow, day_bounds
@@ -39,13 +39,18 @@ def occupancy(
     A visit with no time out (still in the building, or marked not signed
     out) counts until ``until``, usually now or the closing time.
     """
-    start, end = day_bounds(day, zone)
+    # Aware datetimes that share a tzinfo add and compare by wall time in
+    # Python, so the walk runs in UTC and only the labels are local.
+    start, end = (bound.astimezone(UTC) for bound in day_bounds(day, zone))
+    until = until.astimezone(UTC)
     spans = []
     for row in rows:
         began = _instant(row.time_in)
         if row.outcome == DENIED or began is None:
             continue
+        began = began.astimezone(UTC)
         ended = _instant(row.time_out) or max(until, began)
+        ended = ended.astimezone(UTC)
         spans.append((began, ended))
 
     slots = []
