@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.services.reports import DENIED, VisitRow, day_bounds
+from kiosk.services.reports import DENIED, NOT_SIGNED_OUT, VisitRow, day_bounds
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,14 @@ def occupancy(
     zone: ZoneInfo,
     *,
     until: datetime,
+    closing: datetime | None = None,
     step: timedelta = timedelta(minutes=30),
 ) -> list[Slot]:
     """Return the most people in the building during each slot of ``day``.
 
-    A visit with no time out (still in the building, or marked not signed
-    out) counts until ``until``, usually now or the closing time.
+    A visit still in the building counts until ``until`` (now, or the end
+    of a past day). A visit marked not signed out with no time out recorded
+    counts until ``closing``, when it was marked, or ``until`` without one.
     """
     # Aware datetimes that share a tzinfo add and compare by wall time in
     # Python, so the walk runs in UTC and only the labels are local.
@@ -49,7 +51,10 @@ def occupancy(
         if row.outcome == DENIED or began is None:
             continue
         began = began.astimezone(UTC)
-        ended = _instant(row.time_out) or max(until, began)
+        open_until = until
+        if row.outcome == NOT_SIGNED_OUT and closing is not None:
+            open_until = closing.astimezone(UTC)
+        ended = _instant(row.time_out) or max(open_until, began)
         ended = ended.astimezone(UTC)
         spans.append((began, ended))
 
