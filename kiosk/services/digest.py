@@ -25,7 +25,7 @@ HISTORY_DAYS = 56
 
 MIN_HISTORY = 3
 """Visits a person needs in the history before their own median is used;
-with fewer, the school's median over the same days stands in."""
+with fewer, the school's median over the same days is used."""
 
 EXTRA_MINUTES = 60
 """A long visit also lasts at least this much more than the usual one."""

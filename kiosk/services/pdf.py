@@ -1,8 +1,9 @@
 """PDF reports a principal prints or files: the visit log and the exceptions digest.
 
 Built with reportlab's platypus. Names are set in DejaVu Sans when the
-system has it (Debian's fonts-dejavu-core), which covers accented and
-non-Latin names; otherwise in Helvetica, which covers Latin-1 only.
+system has it (Debian's fonts-dejavu-core), because it covers accented and
+non-Latin names. Without it the PDF falls back to Helvetica, which covers
+Latin-1 only.
 """
 
 from __future__ import annotations
