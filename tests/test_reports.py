@@ -295,6 +295,33 @@ def test_week_counts_per_organization(week, tmp_path):
     assert per_org["Northside Arts Collective"] == {str(WEDNESDAY): 1}
     hours = arrivals_per_hour([r for r in rows if r.day == str(FRIDAY)], ZONE)
     assert ("13:00", 0, 1) in hours
+    labels = [label for label, _, _ in hours]
+    first, last = int(labels[0][:2]), int(labels[-1][:2])
+    assert labels == [f"{hour:02d}:00" for hour in range(first, last + 1)]
+
+
+def test_report_day_for_principal_has_confidential(week, monkeypatch):
+    config, _ = week
+    wednesday = str(MONDAY + timedelta(days=2))
+    status, output = run_with_pin(
+        [
+            "--config",
+            str(config),
+            "report",
+            "day",
+            "--date",
+            wednesday,
+            "--format",
+            "json",
+            "--as",
+            "d.whitfield",
+        ],
+        PRINCIPAL_PIN,
+        monkeypatch,
+    )
+    assert status == 0
+    gideon = next(row for row in json.loads(output) if row["person"] == "Gideon Marsh")
+    assert gideon["confidential_reasons"] == ["offense_report_pending"]
 
 
 def _dst_store(tmp_path, day: date, zone: ZoneInfo, wall_in: str, wall_out: str):

@@ -125,7 +125,11 @@ def _write_output(data: bytes, out: Path | None) -> None:
     if out is None:
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:
-            sys.stdout.write(data.decode("utf-8"))
+            # Standard output was replaced by a text-only stream.
+            try:
+                sys.stdout.write(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise CommandError("binary output goes to a file: add --out PATH")
         else:
             sys.stdout.flush()
             stream.write(data)

@@ -73,17 +73,23 @@ def occupancy(
 def arrivals_per_hour(
     rows: list[VisitRow], zone: ZoneInfo
 ) -> list[tuple[str, int, int]]:
-    """Return ``(HH:00, admitted, refused)`` for every local hour with a scan."""
-    admitted: Counter[str] = Counter()
-    refused: Counter[str] = Counter()
+    """Return ``(HH:00, admitted, refused)`` for every local hour from the first
+    scan's to the last one's, quiet hours included."""
+    admitted: Counter[int] = Counter()
+    refused: Counter[int] = Counter()
     for row in rows:
         began = _instant(row.time_in)
         if began is None:
             continue
-        hour = began.astimezone(zone).strftime("%H:00")
+        hour = began.astimezone(zone).hour
         (refused if row.outcome == DENIED else admitted)[hour] += 1
-    hours = sorted(set(admitted) | set(refused))
-    return [(hour, admitted[hour], refused[hour]) for hour in hours]
+    seen = set(admitted) | set(refused)
+    if not seen:
+        return []
+    return [
+        (f"{hour:02d}:00", admitted[hour], refused[hour])
+        for hour in range(min(seen), max(seen) + 1)
+    ]
 
 
 def week_of(day: date) -> tuple[date, date]:

@@ -246,12 +246,12 @@ VISIT_COLUMNS = [
     ("Person", 1.45),
     ("Organization", 1.45),
     ("Role", 0.75),
-    ("In", 0.55),
-    ("Out", 0.55),
-    ("Length", 0.55),
+    ("In", 0.5),
+    ("Out", 0.5),
+    ("Length", 0.6),
     ("Destination", 0.95),
     ("How signed out", 1.35),
-    ("Outcome and reasons", 2.4),
+    ("Outcome and reasons", 2.45),
 ]
 """Columns of the day tables and their widths in inches (landscape Letter has 10)."""
 
