@@ -129,7 +129,9 @@ def _write_output(data: bytes, out: Path | None) -> None:
             try:
                 sys.stdout.write(data.decode("utf-8"))
             except UnicodeDecodeError:
-                raise CommandError("binary output goes to a file: add --out PATH")
+                raise CommandError(
+                    "binary output goes to a file: add --out PATH"
+                ) from None
         else:
             sys.stdout.flush()
             stream.write(data)
