@@ -328,3 +328,21 @@ async def test_idle_session_locks(review):
         await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert app.member is None
         assert "Locked" in static_text(app.screen, "#signin-message")
+
+
+def test_demo_builds_last_week_once(tmp_path):
+    from kiosk.commands.review import _demo
+    from kiosk.store import Store
+
+    clock = FixedClock(local(FRIDAY, "09:00"))
+    config, friday = _demo(tmp_path / "demo", clock)
+    assert friday == FRIDAY - timedelta(days=7)
+    database = config.data_dir / "kiosk.db"
+    built = database.stat().st_mtime_ns
+    store = Store(config.store_url)
+    with store.engine.connect() as connection:
+        visits = connection.execute(text("SELECT count(*) FROM visits")).scalar()
+    store.close()
+    assert visits == 36
+    _demo(tmp_path / "demo", clock)
+    assert database.stat().st_mtime_ns == built
