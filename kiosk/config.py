@@ -16,6 +16,7 @@ import typing
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,44 @@ class DeskSection:
     """A desk or review session left idle this long locks itself."""
 
 
+def _clock_time(text: str) -> bool:
+    parts = text.split(":")
+    if len(parts) != 2 or not all(part.isdigit() and len(part) == 2 for part in parts):
+        return False
+    return int(parts[0]) < 24 and int(parts[1]) < 60
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    closing_time: str = field(
+        default="17:00", metadata=_check(_clock_time, "a local time as HH:MM")
+    )
+    """Local time the school closes. From then on, every visit of the day that
+    is still open is marked not signed out (``kiosk report close-day``)."""
+
+    expiry_warning_days: int = field(
+        default=30, metadata=_check(lambda v: 1 <= v <= 365, "1 to 365 days")
+    )
+    """The exceptions digest lists partners whose agreement or background check
+    ends within this many days."""
+
+    long_visit_factor: float = field(
+        default=2.0, metadata=_check(lambda v: 1.2 <= v <= 10, "1.2 to 10")
+    )
+    """A visit counts as far longer than usual when it lasts this many times the
+    person's usual (median) visit and at least an hour more."""
+
+
+@dataclass(frozen=True)
+class RetentionSection:
+    days: int = field(
+        default=730,
+        metadata=_check(lambda v: v == 0 or 30 <= v <= 36500, "0, or 30 to 36500"),
+    )
+    """Visits and events older than this many days are purged by
+    ``kiosk report purge`` and the daily job; 0 keeps everything."""
+
+
 @dataclass(frozen=True)
 class LoggingSection:
     level: str = field(
@@ -267,6 +306,8 @@ class Config:
     scanner: ScannerSection = ScannerSection()
     camera: CameraSection = CameraSection()
     desk: DeskSection = DeskSection()
+    review: ReviewSection = ReviewSection()
+    retention: RetentionSection = RetentionSection()
     logging: LoggingSection = LoggingSection()
     source: Path | None = None
     """File the settings were read from, or None for built-in defaults."""
@@ -306,6 +347,12 @@ class Config:
         return zoneinfo.ZoneInfo(self.kiosk.timezone)
 
     @property
+    def closing_time(self) -> time:
+        """The school's closing time as a local wall-clock time."""
+        hours, minutes = self.review.closing_time.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
     def log_file(self) -> Path:
         if self.logging.file:
             return Path(self.logging.file).expanduser()
@@ -321,6 +368,8 @@ _SECTIONS: dict[str, type] = {
     "scanner": ScannerSection,
     "camera": CameraSection,
     "desk": DeskSection,
+    "review": ReviewSection,
+    "retention": RetentionSection,
     "logging": LoggingSection,
 }
 
