@@ -69,7 +69,7 @@ def _demo(folder: Path, clock: Clock) -> tuple[Config, date]:
             fill_week(
                 store,
                 station_for(config),
-                SignOutKey.load_or_create(config.data_dir),
+                SignOutKey.load_or_create(config.signout_key_path),
                 monday,
                 closing=config.closing_time,
                 through=datetime.combine(friday, time(23, 0), tzinfo=config.zone),
