@@ -55,6 +55,8 @@ class KioskApp(App[None]):
         )
         self.scans_handled = 0
         """Count of scans whose outcome reached the screen (tests wait on it)."""
+        self.badges_handled = 0
+        """Count of print outcomes that reached the app (tests wait on it)."""
 
     def local_now(self) -> datetime:
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
@@ -62,6 +64,10 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(IdleScreen())
         self.set_interval(WEDGE_POLL_SECONDS, self._poll_wedge)
+        check_seconds = self.kiosk.config.printer.check_seconds
+        if check_seconds:
+            self.check_printer()
+            self.set_interval(check_seconds, self.check_printer)
 
     # Keyboard wedge
 
@@ -116,8 +122,10 @@ class KioskApp(App[None]):
             DENIED: SEE_OFFICE,
             UNREADABLE: RESCAN,
         }[result.outcome]
-        self.show_result(kind, result.first_name, result.visit_id)
-        if result.needs_badge and result.visit_id is not None:
+        needs_badge = result.needs_badge and result.visit_id is not None
+        self.show_result(kind, result.first_name, result.visit_id, needs_badge)
+        if needs_badge:
+            assert result.visit_id is not None
             self.print_badge(result.visit_id)
         self.scans_handled += 1
 
@@ -125,32 +133,55 @@ class KioskApp(App[None]):
         self.show_result(SEE_OFFICE, "")
         self.scans_handled += 1
 
+    # Badges
+
     @work(thread=True, group="print", exit_on_error=False)
     def print_badge(self, visit_id: int) -> None:
+        """Take the photo (when a camera is set up) and print the badge; a
+        printer fault comes back as a queued outcome, never as an exception."""
+        photo = None
+        source = self.kiosk.photo_source
+        if source is not None and self.kiosk.printer.primary.settings.photo:
+            try:
+                photo = source.capture()
+            except Exception:
+                logger.exception("taking the badge photo of visit %d failed", visit_id)
         try:
-            outcome = self.kiosk.printer.print_visit(visit_id)
+            outcome = self.kiosk.printer.print_visit(visit_id, photo=photo)
         except Exception:
+            # The visit stays 'pending', which the desk's reprint queue lists.
             logger.exception("printing the badge of visit %d failed", visit_id)
             outcome = PrintOutcome("queued", error="internal_error")
         self.post_message(BadgePrinted(visit_id, outcome))
 
     def on_badge_printed(self, message: BadgePrinted) -> None:
+        self.badges_handled += 1
         screen = self.screen
-        if (
-            message.outcome.status != "printed"
-            and isinstance(screen, ResultScreen)
-            and screen.visit_id == message.visit_id
-        ):
-            screen.badge_at_desk()
+        if isinstance(screen, ResultScreen) and screen.visit_id == message.visit_id:
+            screen.badge_done(message.outcome)
+
+    @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
+    def check_printer(self) -> None:
+        """Record the printers' state for the desk while nobody is printing."""
+        try:
+            self.kiosk.printer.check_printers()
+        except Exception:
+            logger.exception("checking the badge printers failed")
 
     def show_result(
-        self, kind: str, first_name: str, visit_id: int | None = None
+        self,
+        kind: str,
+        first_name: str,
+        visit_id: int | None = None,
+        awaiting_badge: bool = False,
     ) -> None:
         while isinstance(self.screen, ResultScreen):
             self.pop_screen()
         seconds = self.kiosk.config.kiosk.result_seconds
         self.push_screen(
-            ResultScreen(kind, first_name, self.language, seconds, visit_id)
+            ResultScreen(
+                kind, first_name, self.language, seconds, visit_id, awaiting_badge
+            )
         )
         # The next visitor starts in the kiosk's own language again.
         self.language = self.kiosk.config.kiosk.language
