@@ -147,7 +147,10 @@ class SerialPrinter(Serial):
         import serial
 
         try:
-            return self.device.read(16)
+            # read(16) would wait for all 16 bytes until the timeout; a status
+            # answer is one byte.
+            first = self.device.read(1)
+            return first + self.device.read(self.device.in_waiting)
         except (serial.SerialException, OSError) as exc:
             raise PrinterError("io_error", f"serial {self.devfile}: {exc}") from exc
 

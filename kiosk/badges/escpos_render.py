@@ -85,7 +85,10 @@ def _code(printer: Dummy, code: Code) -> None:
         # ESC a (centre), set before, also places native codes.
         printer.qr(code.data, size=code.module_dots, ec=QR_ECLEVEL_M, native=True)
     else:
-        printer.barcode(
+        # barcode() prints "Using hardware barcode renderer" to stdout (python-
+        # escpos 3.1), which would land in `kiosk scan` output; _hw_barcode is
+        # the part of it that writes the command. Code set B needs "{B" first.
+        printer._hw_barcode(
             "{B" + code.data,
             "CODE128",
             height=CODE128_HEIGHT_DOTS,

@@ -201,9 +201,10 @@ def fit_text(
     overflow_lines: int = 0,
 ) -> Text:
     """Return ``text`` at the first of ``sizes`` at which it wraps into at most
-    ``max_lines`` lines, else at the first at which it wraps into at most
-    ``overflow_lines``; failing both, at the last size in as many lines as
-    it needs.
+    ``max_lines`` lines, else at the first but the last at which it wraps into
+    at most ``overflow_lines``, else at the last size in as many lines as it
+    needs. So a long name takes a third line before it drops to the smallest
+    size.
 
     Nothing runs off the paper: a word wider than the paper is broken.
     """
@@ -212,8 +213,8 @@ def fit_text(
     if not as_image:
         text = native_text(text)
     wrapped = [(size, _wrap(text, size, caps.paper_dots, as_image)) for size in sizes]
-    for limit in (max_lines, overflow_lines):
-        for size, lines in wrapped:
+    for limit, candidates in ((max_lines, wrapped), (overflow_lines, wrapped[:-1])):
+        for size, lines in candidates:
             if len(lines) <= limit:
                 return Text(
                     tuple(lines), *size, bold=bold, invert=invert, as_image=as_image
