@@ -23,7 +23,7 @@ from drivers.printer.base import PrinterError
 
 CHUNK_BYTES = 4096
 SERIAL_CHUNK_BYTES = 256
-SEND_BUFFER = 16384
+SEND_BUFFER = 8192
 """Socket send buffer for network printers, in bytes (Linux doubles it)."""
 
 
