@@ -223,11 +223,19 @@ def test_code128_native_or_rotated(profile, paper, native, rotate):
 
 
 def test_long_code128_turns_on_wide_paper():
-    long_code = badge(sign_out_code="SO1-123456-ABCDEFGHIJKLM")
+    long_code = badge(sign_out_code="SO1-123456789-ABCDEFGHIJKLM")
     elements = badge_elements(long_code, capabilities_for("default", 80), "code128")
     code = next(e for e in elements if isinstance(e, Code))
     assert code.rotate
     assert not code.native
+
+
+def test_four_digit_visit_code128_fits_across():
+    four_digits = badge(sign_out_code="SO1-1024-5N3KJHKNA5OIC")
+    elements = badge_elements(four_digits, capabilities_for("simple", 80), "code128")
+    code = next(e for e in elements if isinstance(e, Code))
+    assert not code.rotate
+    assert code.image().width <= 576
 
 
 def test_qr_native_when_profile_draws_it():

@@ -138,7 +138,7 @@ def test_raster_code128_reads_back(profile, paper):
 
 
 def test_long_code128_reads_back_rotated():
-    code = "SO1-123456-ABCDEFGHIJKLM"
+    code = "SO1-123456789-ABCDEFGHIJKLM"
     _, decoded = render("Tom Lee", "default", 80, "code128", code=code)
     assert decoded.barcodes() == [("Code128", code)]
     tallest = max(decoded.rasters, key=lambda raster: raster.shape[0])

@@ -110,12 +110,19 @@ class Code:
     module_dots: int
     rotate: bool = False
     """Bars run along the paper, for a Code128 symbol wider than the paper."""
+    quiet_modules: int = codes.CODE128_QUIET_MODULES
+    """White modules drawn each side of a Code128 symbol."""
 
     def image(self) -> Image.Image:
         """Draw the symbol as the printer receives it, or would draw it."""
         if self.symbology == "qr":
             return codes.qr_image(self.data, self.module_dots)
-        return codes.code128_image(self.data, self.module_dots, rotate=self.rotate)
+        return codes.code128_image(
+            self.data,
+            self.module_dots,
+            rotate=self.rotate,
+            quiet_modules=self.quiet_modules,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,13 +268,16 @@ def code_element(data: str, symbology: str, caps: PrinterCapabilities) -> Code:
         module = max(2, min(8, caps.paper_dots * 5 // 8 // side))
         return Code(data, "qr", native=caps.native_qr, module_dots=module)
     module = codes.CODE128_MODULE_DOTS
-    fits_across = codes.code128_width(data, module) <= caps.paper_dots
+    spare = caps.paper_dots - codes.code128_width(data, module)
+    fits_across = spare >= 0
+    quiet = min(codes.CODE128_QUIET_MODULES, spare // (2 * module))
     return Code(
         data,
         "code128",
         native=caps.native_code128 and fits_across,
         module_dots=module,
         rotate=not fits_across,
+        quiet_modules=quiet if fits_across else codes.CODE128_QUIET_MODULES,
     )
 
 
