@@ -44,10 +44,10 @@ PAPER_OK, PAPER_LOW, PAPER_OUT = "ok", "low", "out"
 
 @dataclass(frozen=True)
 class PrinterState:
-    """A printer's answer to the real-time status requests (``DLE EOT n``)."""
+    """A printer's responses to the real-time status requests (``DLE EOT n``)."""
 
     answered: bool
-    """False when the printer sent no valid answer (or cannot be asked)."""
+    """False when the printer sent no valid response or cannot be asked."""
     online: bool = True
     cover_open: bool = False
     paper: str = PAPER_OK

@@ -89,7 +89,7 @@ class NetworkPrinter(Network):
             ) from exc
 
     def discard_input(self) -> None:
-        """Drop bytes that arrived unasked (late or stray status answers)."""
+        """Drop bytes that arrived unrequested (late or stray status responses)."""
         saved = self.device.gettimeout()
         self.device.setblocking(False)
         try:
@@ -147,8 +147,8 @@ class SerialPrinter(Serial):
         import serial
 
         try:
-            # read(16) would wait for all 16 bytes until the timeout; a status
-            # answer is one byte.
+            # read(16) would wait for all 16 bytes until the timeout, but a
+            # status response is one byte.
             first = self.device.read(1)
             return first + self.device.read(self.device.in_waiting)
         except (serial.SerialException, OSError) as exc:
@@ -227,7 +227,7 @@ class DeviceFile(File):
     """A printer device file such as ``/dev/usb/lp0``, written without blocking.
 
     Character devices are opened for reading too, so a bidirectional printer
-    can answer status requests; a FIFO or plain file is only written.
+    can respond to status requests. A FIFO or plain file is only written.
     """
 
     def __init__(self, devfile: str, timeout: float = 3.0) -> None:
@@ -246,7 +246,9 @@ class DeviceFile(File):
         except OSError as exc:
             reason = _os_reason(exc)
             if exc.errno == errno.ENXIO:
-                reason = "unreachable"  # a FIFO nobody reads, or a device gone
+                reason = (
+                    "unreachable"  # a FIFO without a reader, or a device that went away
+                )
             raise PrinterError(reason, f"device {self.devfile}: {exc}") from exc
 
     def set_timeout(self, seconds: float) -> None:

@@ -1,8 +1,8 @@
 """A network printer on 127.0.0.1 that keeps the bytes it receives.
 
 For tests and benchmarks: it behaves like a raw port-9100 ESC/POS printer,
-answers real-time status requests (``DLE EOT n``) from the state it is given,
-and can be told to misbehave the ways real printers and networks do.
+responds to real-time status requests (``DLE EOT n``) from the state it is
+given, and can be set to misbehave the ways real printers and networks do.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class FakeNetworkPrinter:
         return [job for job in self.jobs if job.complete]
 
     def status_byte(self, request: int) -> int:
-        """Return the printer's answer to ``DLE EOT request``."""
+        """Return the status byte the printer sends for ``DLE EOT request``."""
         paper_out = self.paper == "out"
         if request == 1:
             return _FIXED_BITS | (0x08 if paper_out or self.cover_open else 0)
@@ -149,8 +149,8 @@ class FakeNetworkPrinter:
             ).start()
 
     def _answer(self, connection: socket.socket, job: Job, scan_from: int) -> int:
-        """Answer the status requests in ``job.data`` after ``scan_from``;
-        return where the next search starts."""
+        """Respond to the status requests in ``job.data`` after ``scan_from`` and
+        return the offset where the next search starts."""
         data = job.data
         while True:
             index = data.find(DLE_EOT, scan_from)

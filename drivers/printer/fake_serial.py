@@ -1,9 +1,10 @@
 """A serial ESC/POS printer on a pseudo-terminal, for tests and benchmarks.
 
 The kiosk opens ``device`` (the pseudo-terminal's slave side, a character
-device) with pyserial or as a device file; this class reads the master side,
-keeps every byte and answers status requests (``DLE EOT n``) as a printer
-does. A serial line has no connections, so all jobs arrive as one stream.
+device) with pyserial or as a device file. This class reads the master side,
+keeps every byte and responds to status requests (``DLE EOT n``) as a
+printer does. A serial line has no connections, so all jobs arrive as one
+stream.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class FakeSerialPrinter:
             try:
                 chunk = os.read(self._master, 65536)
             except OSError:
-                continue  # nobody has the slave open (EIO); wait for one
+                continue  # EIO while no process has the slave open
             with self._arrived:
                 self.data += chunk
                 while True:

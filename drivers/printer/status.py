@@ -1,17 +1,17 @@
 """Ask an ESC/POS printer for its real-time status (``DLE EOT n``).
 
-Epson's ESC/POS reference defines the answers used here; every answer byte
-has bits 1 and 4 set and bits 0 and 7 clear, which tells a status byte from
-stray data:
+Epson's ESC/POS command reference defines the responses used here. Every
+response byte has bits 1 and 4 set and bits 0 and 7 clear, which tells a
+status byte from stray data:
 
 - ``DLE EOT 1`` printer status: bit 3 set means offline.
 - ``DLE EOT 2`` offline cause: bit 2 cover open, bit 5 printing stopped at
   paper end, bit 6 an error occurred.
 - ``DLE EOT 4`` roll paper sensor: bits 2-3 paper near end, bits 5-6 paper end.
 
-A printer answers these even while offline or with its buffer full, but only
-once it reads them: a printer that stopped reading its connection answers
-nothing.
+A printer responds to these even while offline or with its buffer full, but
+only once it reads them, so a printer that stopped reading its connection
+sends nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def is_status_byte(value: int) -> bool:
 
 
 def state_from_answers(answers: dict[int, int]) -> PrinterState:
-    """Interpret answer bytes keyed by the ``n`` of ``DLE EOT n``."""
+    """Interpret response bytes keyed by the ``n`` of ``DLE EOT n``."""
     printer = answers.get(PRINTER_STATUS, _FIXED_BITS)
     cause = answers.get(OFFLINE_CAUSE, _FIXED_BITS)
     sensor = answers.get(PAPER_SENSOR, _FIXED_BITS)
@@ -50,8 +50,9 @@ def state_from_answers(answers: dict[int, int]) -> PrinterState:
 
 
 def read_state(printer: Escpos) -> PrinterState:
-    """Ask ``printer`` (an open python-escpos printer whose ``_read`` returns
-    ``b""`` on a timeout) for its state; no valid answer gives ``answered=False``.
+    """Ask ``printer`` for its state; ``printer`` is an open python-escpos
+    printer whose ``_read`` returns ``b""`` on a timeout. Without a valid
+    response the state has ``answered=False``.
     """
     discard = getattr(printer, "discard_input", None)
     if discard is not None:
@@ -59,8 +60,8 @@ def read_state(printer: Escpos) -> PrinterState:
     answers: dict[int, int] = {}
     for request in (PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR):
         reply = printer.query_status(RT_STATUS + bytes([request]))
-        # A late answer to an earlier request may come first; the last byte
-        # is the answer to this one.
+        # A late response to an earlier request may come first, so the last
+        # byte is the response to this one.
         if not reply or not is_status_byte(reply[-1]):
             return PrinterState(answered=False)
         answers[request] = reply[-1]

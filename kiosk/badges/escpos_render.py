@@ -1,7 +1,7 @@
 """Turn badge elements into ESC/POS bytes with python-escpos.
 
-Text goes through python-escpos's code page selection (``ESC t``); text the
-code pages cannot carry, pictures and codes the printer cannot draw are sent
+Text goes through python-escpos's code page selection (``ESC t``). Text the
+code pages cannot carry, pictures, and codes the printer cannot draw are sent
 as raster images (``GS v 0``), which every profile supports.
 """
 
@@ -26,9 +26,9 @@ from kiosk.badges.layout import (
 
 def _printer(caps: PrinterCapabilities) -> Dummy:
     printer = Dummy(profile=caps.profile)
-    # Profiles without a known paper width make python-escpos print a warning
-    # to stdout for every image; give this instance (not the shared profile
-    # class) the width in use.
+    # python-escpos prints a warning to stdout for every image when the
+    # profile has no paper width, so this instance (not the shared profile
+    # class) gets the width in use.
     data = dict(printer.profile.profile_data)
     media = dict(data.get("media", {}))
     media["width"] = {**media.get("width", {}), "pixels": caps.paper_dots}

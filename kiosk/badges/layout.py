@@ -207,11 +207,13 @@ def fit_text(
     invert: bool = False,
     overflow_lines: int = 0,
 ) -> Text:
-    """Return ``text`` at the first of ``sizes`` at which it wraps into at most
-    ``max_lines`` lines, else at the first but the last at which it wraps into
-    at most ``overflow_lines``, else at the last size in as many lines as it
-    needs. So a long name takes a third line before it drops to the smallest
-    size.
+    """Fit ``text`` to the paper at the largest size that keeps it short.
+
+    The first of ``sizes`` at which it wraps into at most ``max_lines`` lines
+    wins. Failing that, the first size but the last that needs at most
+    ``overflow_lines`` wins, so a long name takes a third line before it drops
+    to the smallest size. Failing both, the last size takes as many lines as
+    the text needs.
 
     Nothing runs off the paper: a word wider than the paper is broken.
     """

@@ -2,7 +2,7 @@
 
 A printer fault never loses a sign-in: the visit is stored before anything is
 printed, the fault is logged, and when no printer took the badge the visit's
-badge goes into the reprint queue the desk sees (``badge_status = 'queued'``).
+badge goes into the reprint queue the desk lists (``badge_status = 'queued'``).
 With a fallback printer configured, a badge the kiosk's printer cannot print
 goes there, and the visitor is told where to pick it up.
 """
@@ -70,7 +70,7 @@ class PrinterTarget:
     transport: PrinterTransport
     settings: BadgeSettings
     location: str = ""
-    """Where a fallback printer stands, as told to the visitor."""
+    """Place of a fallback printer, as the kiosk shows it to the visitor."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class PrintOutcome:
     printer: str | None = None
     """Name of the target that printed the badge."""
     location: str = ""
-    """Where to pick the badge up when the fallback printer printed it."""
+    """Place to pick the badge up when the fallback printer printed it."""
     reprint: bool = False
     seconds: float = 0.0
     """Time from the request to the last byte delivered (or the last fault)."""
@@ -111,7 +111,7 @@ def _badge_name(visit: Visit) -> tuple[str, str, str]:
         return PARTNER, person.display_name, person.organization.name
     if visit.visitor_name:
         return VISITOR, visit.visitor_name, visit.visitor_purpose or ""
-    raise BadgeError(f"visit {visit.id} names nobody to print a badge for")
+    raise BadgeError(f"visit {visit.id} has no person or visitor name")
 
 
 class BadgePrinter:
