@@ -1,8 +1,8 @@
 """Time from a sign-in decision to the badge's last byte at the printer.
 
 A real store (SQLite in a temporary folder), the shared fixture roster and
-the test network printer on 127.0.0.1 (status requests answered, so each
-badge also waits for the printer's answers before and after the job). The
+the test network printer on 127.0.0.1, which responds to status requests, so
+each badge also waits for the printer's responses before and after the job. The
 clock starts when ``CheckIn.process`` has stored the decision and stops when
 the printer receives the last byte; "returned" also counts the status answer
 after the job and storing the outcome. Loopback hides network latency: on a
