@@ -88,6 +88,26 @@ class KioskSection:
     )
     """Seconds a welcome, goodbye or see-the-office screen stays up."""
 
+    destinations: tuple[str, ...] = field(
+        default=(),
+        metadata=_check(
+            lambda places: (
+                len(places) <= 9
+                and all(0 < len(place.strip()) <= 60 for place in places)
+            ),
+            "at most 9 places, each 1 to 60 characters",
+        ),
+    )
+    """Places in the school a visitor may be going (``["Library", "Room
+    112"]``). When set, the kiosk asks each visitor to pick one after signing
+    in (keys 1 to 9, or a tap) and prints it on the badge."""
+
+    destination_seconds: float = field(
+        default=15.0, metadata=_check(lambda v: 3 <= v <= 120, "3 to 120 seconds")
+    )
+    """Seconds the kiosk waits for a destination before it prints the badge
+    without one."""
+
     rescan_guard_seconds: float = field(
         default=60.0, metadata=_check(lambda v: 0 <= v <= 3600, "0 to 3600 seconds")
     )
@@ -337,6 +357,10 @@ def _convert(kind: Any, value: Any) -> Any:
         if isinstance(value, bool):
             return value
         raise ValueError(_describe_type(kind))
+    if kind == tuple[str, ...]:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise ValueError("a list of strings")
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if kind is int and isinstance(value, int) and not isinstance(value, bool):

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from drivers.printer.fake import REFUSE, STALL, FakeNetworkPrinter
 from kiosk.ui.app import KioskApp
+from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import ScanReceived
 from kiosk.ui.screens import WELCOME, ResultScreen
 from tests.badge_support import (
@@ -24,6 +25,7 @@ from tests.badge_support import (
     rostered,
     visit_row,
 )
+from tests.escpos_decode import decode_job
 from tests.support import SCANS
 
 
@@ -147,3 +149,90 @@ async def test_idle_check_records_printer_state(make_config):
                 assert state is not None
                 assert not state.ok
                 assert state.detail == "cover open"
+
+
+def button_shown(app: KioskApp, selector: str) -> bool:
+    buttons = app.screen.query(selector)
+    return bool(buttons) and buttons.first().region.area > 0
+
+
+def destination_config(make_config, printer: FakeNetworkPrinter, seconds: float = 15):
+    return rostered(
+        make_config,
+        kiosk={
+            "destinations": ["Library", "Room 112", "Gym"],
+            "destination_seconds": seconds,
+        },
+        printer=network_printer_section(printer, check_seconds=0),
+    )
+
+
+async def test_destination_key_prints_on_badge(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = destination_config(make_config, printer)
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(
+                    pilot, lambda: isinstance(app.screen, DestinationScreen)
+                )
+                assert app.badges_handled == 0
+                await pilot.press("2")
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                assert isinstance(app.screen, ResultScreen)
+            assert visit_row(kiosk, 1).destination == "Room 112"
+            jobs = printer.wait_for_jobs(1)
+    assert "TO: Room 112" in decode_job(bytes(jobs[0].data)).lines()
+
+
+async def test_destination_button_tap_chooses(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = destination_config(make_config, printer)
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test(size=(100, 40)) as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(
+                    pilot, lambda: isinstance(app.screen, DestinationScreen)
+                )
+                await wait_until(pilot, lambda: button_shown(app, "#place-3"))
+                assert await pilot.click("#place-3")
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+            assert visit_row(kiosk, 1).destination == "Gym"
+
+
+async def test_destination_timeout_prints_without_place(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = destination_config(make_config, printer, seconds=3)
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.badges_handled == 1, timeout=10)
+                assert isinstance(app.screen, ResultScreen)
+            assert visit_row(kiosk, 1).destination is None
+            assert visit_row(kiosk, 1).badge_status == "printed"
+
+
+async def test_next_scan_ends_destination_choice(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = destination_config(make_config, printer)
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(
+                    pilot, lambda: isinstance(app.screen, DestinationScreen)
+                )
+                scan(app, "badge_P003_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 2)
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                screen = app.screen
+                assert isinstance(screen, ResultScreen)
+                assert screen.kind == "see_office"
+                assert not any(
+                    isinstance(s, DestinationScreen) for s in app.screen_stack
+                )
+            assert visit_row(kiosk, 1).badge_status == "printed"
+            assert visit_row(kiosk, 1).destination is None

@@ -19,6 +19,8 @@ from kiosk.assembly import Kiosk
 from kiosk.i18n import next_language
 from kiosk.services.badging import PrintOutcome
 from kiosk.services.checkin import DENIED, SIGNED_IN, SIGNED_OUT, UNREADABLE
+from kiosk.services.destinations import set_destination
+from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import BadgePrinted, ScanDecided, ScanFailed, ScanReceived
 from kiosk.ui.screens import (
     GOODBYE,
@@ -91,6 +93,10 @@ class KioskApp(App[None]):
             return
         if burst.is_scan:
             self.post_message(ScanReceived(burst.text.encode("utf-8"), "wedge"))
+        elif (
+            isinstance(self.screen, DestinationScreen) and burst.text.strip().isdigit()
+        ):
+            self.screen.choose_number(int(burst.text.strip()))
         elif burst.text.strip() in LANGUAGE_KEYS:
             self.switch_language()
 
@@ -123,10 +129,11 @@ class KioskApp(App[None]):
             UNREADABLE: RESCAN,
         }[result.outcome]
         needs_badge = result.needs_badge and result.visit_id is not None
+        language = self.language
         self.show_result(kind, result.first_name, result.visit_id, needs_badge)
         if needs_badge:
             assert result.visit_id is not None
-            self.print_badge(result.visit_id)
+            self.ask_destination_then_print(result.visit_id, language)
         self.scans_handled += 1
 
     def on_scan_failed(self, message: ScanFailed) -> None:
@@ -135,10 +142,37 @@ class KioskApp(App[None]):
 
     # Badges
 
+    def ask_destination_then_print(self, visit_id: int, language: str) -> None:
+        """Print the badge, first asking where the visitor is going when the
+        school lists destinations."""
+        places = self.kiosk.config.kiosk.destinations
+        if not places:
+            self.print_badge(visit_id)
+            return
+        self.push_screen(
+            DestinationScreen(
+                places,
+                language,
+                self.kiosk.config.kiosk.destination_seconds,
+                lambda place: self.print_badge(visit_id, place),
+            )
+        )
+
     @work(thread=True, group="print", exit_on_error=False)
-    def print_badge(self, visit_id: int) -> None:
+    def print_badge(self, visit_id: int, destination: str | None = None) -> None:
         """Take the photo (when a camera is set up) and print the badge; a
         printer fault comes back as a queued outcome, never as an exception."""
+        if destination is not None:
+            try:
+                set_destination(
+                    self.kiosk.store,
+                    visit_id,
+                    destination,
+                    self.kiosk.station.source,
+                    self.kiosk.clock.now(),
+                )
+            except Exception:
+                logger.exception("storing the destination of visit %d failed", visit_id)
         photo = None
         source = self.kiosk.photo_source
         if source is not None and self.kiosk.printer.primary.settings.photo:
@@ -175,8 +209,12 @@ class KioskApp(App[None]):
         visit_id: int | None = None,
         awaiting_badge: bool = False,
     ) -> None:
-        while isinstance(self.screen, ResultScreen):
-            self.pop_screen()
+        while isinstance(self.screen, ResultScreen | DestinationScreen):
+            if isinstance(self.screen, DestinationScreen):
+                # The visitor left without choosing: print without a place.
+                self.screen.give_up()
+            else:
+                self.pop_screen()
         seconds = self.kiosk.config.kiosk.result_seconds
         self.push_screen(
             ResultScreen(

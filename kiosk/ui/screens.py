@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from kiosk.i18n import _, format_long_date, gettext_for
@@ -79,6 +80,7 @@ class ResultScreen(Screen[None]):
         self.awaiting_badge = awaiting_badge
         """True from a sign-in until its badge printed or failed."""
         self._waited = 0.0
+        self._timer: Timer | None = None
         self.first_name = first_name
         self.language = language
         self.seconds = seconds
@@ -145,15 +147,23 @@ class ResultScreen(Screen[None]):
     def _show_badge_news(self, text: str) -> None:
         self.query_one("#body", Static).update(text)
         # Give the visitor the full time to read where the badge is.
-        self._timer.stop()
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = self.set_timer(self.seconds, self.close)
 
+    def on_screen_resume(self) -> None:
+        # Back from the destination screen: the visitor reads this one now.
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = self.set_timer(self.seconds, self.close)
+
     def close(self) -> None:
+        if not self.is_current:
+            return  # under the destination screen; resuming restarts the timer
         # While the badge is printing the visitor cannot yet be told where to
         # pick it up; stay up for the outcome, but not forever.
         if self.awaiting_badge and self._waited < BADGE_WAIT_SECONDS:
             self._waited += BADGE_POLL_SECONDS
             self._timer = self.set_timer(BADGE_POLL_SECONDS, self.close)
             return
-        if self.is_current:
-            self.dismiss()
+        self.dismiss()
