@@ -171,7 +171,11 @@ class SerialPrinter(Serial):
 
 
 class UsbPrinter(Usb):
-    """A USB printer claimed through libusb (pyusb)."""
+    """A USB printer claimed through libusb (pyusb).
+
+    NOTE: only the "not found" and "no backend" paths run in the tests; the
+    chunked writes and status reads have not met a real USB printer.
+    """
 
     def open(self, raise_not_found: bool = True) -> None:
         import usb.core
@@ -228,6 +232,10 @@ class DeviceFile(File):
 
     Character devices are opened for reading too, so a bidirectional printer
     can respond to status requests. A FIFO or plain file is only written.
+
+    NOTE: status reads are tested on a pseudo-terminal, not on the Linux
+    ``usblp`` driver; a printer that cannot send data back over ``usblp``
+    needs ``[printer] status_check = false``.
     """
 
     def __init__(self, devfile: str, timeout: float = 3.0) -> None:
