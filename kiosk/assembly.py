@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from drivers.printer import make_transport
+from kiosk.badges.photo import PhotoSource
 from kiosk.clock import Clock, SystemClock
-from kiosk.config import Config
-from kiosk.services.badging import BadgePrinter, BadgeSettings
+from kiosk.config import Config, PrinterSection
+from kiosk.services.badging import (
+    FALLBACK,
+    PRIMARY,
+    BadgePrinter,
+    BadgeSettings,
+    PrinterTarget,
+)
 from kiosk.services.checkin import CheckIn, ScanResult, Station
 from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
+from kiosk.store.events import EventSource
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +48,8 @@ class Kiosk:
     station: Station
     checkin: CheckIn
     printer: BadgePrinter
+    photo_source: PhotoSource | None = None
+    """Takes the still printed on the badge; None when no camera is set up."""
 
     def scan(self, payload: bytes) -> ScanResult:
         """Process a scan and print the badge of a new sign-in (the CLI path)."""
@@ -60,26 +70,59 @@ def open_store(config: Config) -> Store:
     return store
 
 
+def badge_settings(config: Config, section: PrinterSection) -> BadgeSettings:
+    return BadgeSettings(
+        school_name=config.school_name,
+        paper_mm=section.paper_width,
+        symbology=section.barcode,
+        profile=section.profile,
+        photo=section.photo,
+    )
+
+
+def printer_targets(config: Config) -> list[PrinterTarget]:
+    """Return the kiosk's printer, then the fallback printer if there is one."""
+    targets = [
+        PrinterTarget(
+            PRIMARY,
+            make_transport(config.printer, config.badge_dir),
+            badge_settings(config, config.printer),
+        )
+    ]
+    fallback = config.printer_fallback
+    if fallback.connection != "none":
+        targets.append(
+            PrinterTarget(
+                FALLBACK,
+                make_transport(fallback, config.fallback_badge_dir),
+                badge_settings(config, fallback),
+                location=fallback.location,
+            )
+        )
+    return targets
+
+
+def build_badge_printer(
+    config: Config, store: Store, clock: Clock, source: EventSource
+) -> BadgePrinter:
+    """Build the badge printer (kiosk and desk share it) from the settings."""
+    return BadgePrinter(
+        store,
+        printer_targets(config),
+        SignOutKey.load_or_create(config.signout_key_path),
+        clock,
+        source,
+        config.zone,
+        photo_dir=config.photo_dir,
+    )
+
+
 def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
     """Open the store (migrating it), load the signing key and pick the printer."""
     clock = clock or SystemClock()
     store = open_store(config)
     station = station_for(config)
     key = SignOutKey.load_or_create(config.signout_key_path)
-    transport = make_transport(config.printer, config.badge_dir)
-    printer = BadgePrinter(
-        store,
-        transport,
-        BadgeSettings(
-            school_name=config.school_name,
-            paper_mm=config.printer.paper_width,
-            symbology=config.printer.barcode,
-            profile=config.printer.profile,
-        ),
-        key,
-        clock,
-        station.source,
-        config.zone,
-    )
+    printer = build_badge_printer(config, store, clock, station.source)
     checkin = CheckIn(store, station, clock, key)
     return Kiosk(config, clock, store, station, checkin, printer)

@@ -48,6 +48,12 @@ def _valid_zone(name: str) -> bool:
     return True
 
 
+def _known_profile(name: str) -> bool:
+    from kiosk.badges.capabilities import profile_names
+
+    return name in profile_names()
+
+
 def _school_code(code: str) -> bool:
     return 1 <= len(code) <= 16 and code.replace("-", "").replace("_", "").isalnum()
 
@@ -88,6 +94,26 @@ class KioskSection:
         default=6.0, metadata=_check(lambda v: 1 <= v <= 60, "1 to 60 seconds")
     )
     """Seconds a welcome, goodbye or see-the-office screen stays up."""
+
+    destinations: tuple[str, ...] = field(
+        default=(),
+        metadata=_check(
+            lambda places: (
+                len(places) <= 9
+                and all(0 < len(place.strip()) <= 60 for place in places)
+            ),
+            "at most 9 places, each 1 to 60 characters",
+        ),
+    )
+    """Places in the school a visitor may be going (``["Library", "Room
+    112"]``). When set, the kiosk asks each visitor to pick one after signing
+    in (keys 1 to 9, or a tap) and prints it on the badge."""
+
+    destination_seconds: float = field(
+        default=15.0, metadata=_check(lambda v: 3 <= v <= 120, "3 to 120 seconds")
+    )
+    """Seconds the kiosk waits for a destination before it prints the badge
+    without one."""
 
     rescan_guard_seconds: float = field(
         default=60.0, metadata=_check(lambda v: 0 <= v <= 3600, "0 to 3600 seconds")
@@ -168,14 +194,44 @@ class PrinterSection:
     )
     """Seconds to wait for the printer to connect or accept data."""
 
-    profile: str = "default"
-    """python-escpos printer profile, for example ``TM-T88V``."""
+    profile: str = field(
+        default="default",
+        metadata=_check(
+            _known_profile,
+            "a python-escpos printer profile such as 'default', 'simple', "
+            "'TM-T88V' or 'TM-T20II' (`kiosk badge profiles` lists them all)",
+        ),
+    )
+    """python-escpos printer profile, for example ``TM-T88V``. It tells which
+    code pages the printer has and whether it draws QR codes and Code128
+    itself; ``simple`` suits a printer that only prints text and pictures."""
 
     paper_width: int = field(default=80, metadata={"choices": (80, 58)})
     """Paper width in millimetres: 80 (576 dots) or 58 (384 dots)."""
 
     barcode: str = field(default="qr", metadata=_choice("qr", "code128"))
     """Symbology of the sign-out code on the badge."""
+
+    photo: bool = True
+    """Print the visitor's photo on the badge when the kiosk camera took one."""
+
+    status_check: bool = True
+    """Ask the printer for its status (``DLE EOT``) before and after each
+    badge, over network, serial, USB and character-device connections. A
+    printer that does not answer within ``status_timeout`` counts as not
+    responding, so turn this off for a printer that never answers."""
+
+    status_timeout: float = field(
+        default=1.0, metadata=_check(lambda v: 0.05 <= v <= 10, "0.05 to 10 seconds")
+    )
+    """Seconds to wait for the answer to a status request."""
+
+    check_seconds: float = field(
+        default=60.0,
+        metadata=_check(lambda v: v == 0 or 5 <= v <= 3600, "0, or 5 to 3600 seconds"),
+    )
+    """How often the kiosk asks an idle printer for its status, so the desk
+    sees paper out before the next visitor does; 0 turns this off."""
 
     usb_vendor: int = 0
     """For ``usb``: vendor id (write it as hex, ``0x04b8``)."""
@@ -188,6 +244,20 @@ class PrinterSection:
 
     serial_baudrate: int = 9600
     """For ``serial``: baud rate."""
+
+
+@dataclass(frozen=True)
+class FallbackPrinterSection(PrinterSection):
+    """A second printer that takes the badges while the first one is down."""
+
+    connection: str = field(
+        default="none", metadata=_choice("file", "network", "usb", "serial", "none")
+    )
+    """How badges reach the fallback printer; ``none`` means there is none."""
+
+    location: str = "the front desk"
+    """Where the fallback printer stands, as the kiosk tells the visitor:
+    "Please pick up your badge at {location}"."""
 
 
 @dataclass(frozen=True)
@@ -303,6 +373,7 @@ class Config:
     roster: RosterSection = RosterSection()
     store: StoreSection = StoreSection()
     printer: PrinterSection = PrinterSection()
+    printer_fallback: FallbackPrinterSection = FallbackPrinterSection()
     scanner: ScannerSection = ScannerSection()
     camera: CameraSection = CameraSection()
     desk: DeskSection = DeskSection()
@@ -339,6 +410,16 @@ class Config:
         )
 
     @property
+    def fallback_badge_dir(self) -> Path:
+        path = self.printer_fallback.path
+        return Path(path) if path else self.data_dir / "badges-fallback"
+
+    @property
+    def photo_dir(self) -> Path:
+        """Folder of the visitor photos printed on badges."""
+        return self.data_dir / "photos"
+
+    @property
     def school_name(self) -> str:
         return self.kiosk.school_name or self.kiosk.school
 
@@ -365,6 +446,7 @@ _SECTIONS: dict[str, type] = {
     "roster": RosterSection,
     "store": StoreSection,
     "printer": PrinterSection,
+    "printer_fallback": FallbackPrinterSection,
     "scanner": ScannerSection,
     "camera": CameraSection,
     "desk": DeskSection,
@@ -375,13 +457,24 @@ _SECTIONS: dict[str, type] = {
 
 
 def _describe_type(kind: Any) -> str:
-    return {str: "a string", int: "a whole number", float: "a number"}.get(
-        kind, str(kind)
-    )
+    return {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+    }.get(kind, str(kind))
 
 
 def _convert(kind: Any, value: Any) -> Any:
     """Return ``value`` as ``kind``, or raise ValueError."""
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError(_describe_type(kind))
+    if kind == tuple[str, ...]:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise ValueError("a list of strings")
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if kind is int and isinstance(value, int) and not isinstance(value, bool):
@@ -448,17 +541,20 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
 
 def _cross_checks(config: Config) -> list[str]:
     problems = []
-    printer = config.printer
-    if printer.connection == "network" and not printer.host:
-        problems.append(
-            "[printer] host = '': expected the printer's host name or address "
-            "when connection = 'network'"
-        )
-    if printer.connection == "usb" and not (printer.usb_vendor and printer.usb_product):
-        problems.append(
-            f"[printer] usb_vendor = {printer.usb_vendor!r}: expected the vendor "
-            "and product ids (usb_vendor, usb_product) when connection = 'usb'"
-        )
+    for name in ("printer", "printer_fallback"):
+        printer = getattr(config, name)
+        if printer.connection == "network" and not printer.host:
+            problems.append(
+                f"[{name}] host = '': expected the printer's host name or address "
+                "when connection = 'network'"
+            )
+        if printer.connection == "usb" and not (
+            printer.usb_vendor and printer.usb_product
+        ):
+            problems.append(
+                f"[{name}] usb_vendor = {printer.usb_vendor!r}: expected the vendor "
+                "and product ids (usb_vendor, usb_product) when connection = 'usb'"
+            )
     return problems
 
 
