@@ -6,14 +6,20 @@ import logging
 import socket
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from drivers.printer import make_transport
+from drivers.scanner.base import Reader, ReaderStatus, ScanHandler, StatusHandler
 from kiosk.clock import Clock, SystemClock
-from kiosk.config import Config
+from kiosk.config import CameraSection, Config
 from kiosk.services.badging import BadgePrinter, BadgeSettings
 from kiosk.services.checkin import CheckIn, ScanResult, Station
+from kiosk.services.components import ComponentStatusRecorder
 from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
+
+if TYPE_CHECKING:
+    from drivers.scanner.camera import CameraSettings
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +46,17 @@ class Kiosk:
     station: Station
     checkin: CheckIn
     printer: BadgePrinter
+    components: ComponentStatusRecorder
+
+    def record_status(self, status: ReaderStatus) -> None:
+        """Store a reader's state for the desk's status line (thread-safe)."""
+        self.components.record(status.component, status.ok, status.detail)
+
+    def open_reader(self, on_scan: ScanHandler) -> Reader | None:
+        """Build the serial or camera reader ``[scanner] kind`` names, reporting
+        to the component status table; None for a keyboard wedge, which the
+        full-screen app reads itself."""
+        return open_reader(self.config, on_scan, self.record_status)
 
     def scan(self, payload: bytes) -> ScanResult:
         """Process a scan and print the badge of a new sign-in (the CLI path)."""
@@ -82,4 +99,56 @@ def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
         config.zone,
     )
     checkin = CheckIn(store, station, clock, key)
-    return Kiosk(config, clock, store, station, checkin, printer)
+    components = ComponentStatusRecorder(store, station, clock)
+    return Kiosk(config, clock, store, station, checkin, printer, components)
+
+
+def camera_settings(camera: CameraSection) -> CameraSettings:
+    from drivers.scanner.camera import CameraSettings
+
+    return CameraSettings(
+        width=camera.width,
+        height=camera.height,
+        fps=camera.fps,
+        max_decode_fps=camera.max_decode_fps,
+        idle_fps=camera.idle_fps,
+        idle_after_seconds=camera.idle_after_seconds,
+        gone_seconds=camera.gone_seconds,
+        hold_off_seconds=camera.hold_off_seconds,
+        frozen_seconds=camera.frozen_seconds,
+        reconnect_seconds=camera.reconnect_seconds,
+        decoder=camera.decoder,
+    )
+
+
+def open_reader(
+    config: Config, on_scan: ScanHandler, on_status: StatusHandler | None = None
+) -> Reader | None:
+    """Build (not start) the reader ``[scanner] kind`` names; None for ``wedge``."""
+    scanner = config.scanner
+    if scanner.kind == "serial":
+        from drivers.scanner.framing import SerialFramer
+        from drivers.scanner.serial_reader import SerialReader
+
+        framer = SerialFramer(
+            scanner.terminator,
+            stx_etx=scanner.stx_etx,
+            idle_gap=scanner.idle_gap_ms / 1000,
+            partial_timeout=scanner.partial_timeout_ms / 1000,
+        )
+        return SerialReader(
+            scanner.port,
+            scanner.baudrate,
+            framer,
+            on_scan,
+            on_status,
+            serial_format=scanner.serial_format,
+            reconnect_interval=scanner.reconnect_seconds,
+        )
+    if scanner.kind == "camera":
+        from drivers.scanner.camera import CameraReader
+
+        return CameraReader(
+            config.camera.source, on_scan, on_status, camera_settings(config.camera)
+        )
+    return None
