@@ -91,7 +91,7 @@ class SerialFramer:
     @property
     def pending(self) -> bool:
         """True while part of a code is waiting for its end."""
-        return bool(self._buffer) or self._in_frame
+        return bool(self._buffer) or self._in_frame or self._skipping
 
     def feed(self, data: bytes, at: float) -> list[bytes]:
         """Add bytes read at monotonic time ``at``; return the codes they complete."""
@@ -113,6 +113,9 @@ class SerialFramer:
         quiet = now - self._last_at
         if quiet < self.idle_gap:
             return []
+        if self._skipping and not self.stx_etx:
+            self._skipping = False  # the oversized code has ended
+            return []
         if not self.stx_etx:
             if not self.terminator:
                 return self._take(len(self._buffer), 0)
@@ -131,15 +134,17 @@ class SerialFramer:
     # Framing by terminator
 
     def _feed_terminated(self, data: bytes) -> list[bytes]:
+        if self._skipping:
+            # The rest of an oversized code: drop it up to its terminator.
+            index = data.find(self.terminator)
+            if index < 0:
+                return []
+            data = data[index + len(self.terminator) :]
+            self._skipping = False
+        self._buffer += data
         codes: list[bytes] = []
-        for byte in data:
-            if not self._buffer and byte in b"\r\n":
-                # A stray terminator byte (a CRLF scanner on a CR setting) or an
-                # empty code; neither starts a code.
-                self._skipping = False
-                continue
-            self._append(bytes((byte,)))
         while True:
+            self._strip_stray_terminators()
             index = self._buffer.find(self.terminator, self._search_from)
             if index < 0:
                 break
@@ -147,7 +152,18 @@ class SerialFramer:
                 self._search_from = index + 1
                 continue
             codes.extend(self._take(index, len(self.terminator)))
+        if len(self._buffer) > self.max_frame:
+            self._drop(f"code longer than {self.max_frame} bytes")
+            self._skipping = True
         return codes
+
+    def _strip_stray_terminators(self) -> None:
+        """Drop CR and LF before a code: the rest of a CRLF on a CR setting, or
+        empty codes."""
+        if self._search_from == 0:
+            stripped = self._buffer.lstrip(b"\r\n")
+            if len(stripped) != len(self._buffer):
+                del self._buffer[: len(self._buffer) - len(stripped)]
 
     def _inside_licence(self, index: int) -> bool:
         """True when a terminator at ``index`` may lie inside a licence's data.
@@ -202,8 +218,11 @@ class SerialFramer:
         code = bytes(self._buffer[:end])
         del self._buffer[: end + terminator_length]
         self._search_from = 0
-        if self._skipping:
-            self._skipping = False
+        if len(code) > self.max_frame:
+            logger.warning(
+                "dropped a code of %d bytes: longer than %d", len(code), self.max_frame
+            )
+            self.dropped += 1
             return []
         return [code] if code else []
 
