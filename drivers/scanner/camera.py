@@ -62,36 +62,50 @@ class CameraSettings:
 
 
 @dataclass
+class _Sighting:
+    scanned_at: float
+    last_seen: float
+    missed: bool = False
+    """True once a frame was decoded without the code in it."""
+
+
+@dataclass
 class Deduplicator:
-    """Turns a stream of per-frame readings into scans, one per showing."""
+    """Turns a stream of per-frame readings into scans, one per showing.
+
+    A code has left the picture when a decoded frame lacked it and it has not
+    been seen for ``gone_seconds``. Both are needed: a slow decoder must not
+    take a code it never saw leave as gone, and one missed read of a code
+    still in view must not count as leaving.
+    """
 
     gone_seconds: float = 1.0
     hold_off_seconds: float = 10.0
-    _seen: dict[tuple[bytes, str], tuple[float, float]] = field(default_factory=dict)
-    """(payload, symbology) -> (scanned at, last seen at)."""
+    _seen: dict[tuple[bytes, str], _Sighting] = field(default_factory=dict)
 
     def update(self, codes: list[Decoded], now: float) -> list[Decoded]:
         """Return the codes in this frame that count as new scans."""
+        present = {(code.payload, code.symbology) for code in codes}
+        for key, sighting in list(self._seen.items()):
+            if key not in present:
+                sighting.missed = True
+            if sighting.missed and now - sighting.last_seen >= self.gone_seconds:
+                del self._seen[key]
         fresh = []
         for code in codes:
             key = (code.payload, code.symbology)
-            previous = self._seen.get(key)
-            if previous is None or now - previous[0] >= self.hold_off_seconds:
+            sighting = self._seen.get(key)
+            if sighting is None or now - sighting.scanned_at >= self.hold_off_seconds:
                 fresh.append(code)
-                self._seen[key] = (now, now)
+                self._seen[key] = _Sighting(now, now)
             else:
-                self._seen[key] = (previous[0], now)
-        self.forget(now)
+                sighting.last_seen = now
+                sighting.missed = False
         return fresh
-
-    def forget(self, now: float) -> None:
-        """Drop codes that have been out of view for ``gone_seconds``."""
-        for key, (_, last_seen) in list(self._seen.items()):
-            if now - last_seen >= self.gone_seconds:
-                del self._seen[key]
 
     @property
     def in_view(self) -> int:
+        """Count of codes seen and not yet gone."""
         return len(self._seen)
 
 
