@@ -104,6 +104,7 @@ class ListenOnPty:
         )
         os.close(slave)
         self.stderr = b""
+        self.stdout = b""
         self.wait_stderr(b"listening")
 
     def wait_stderr(self, text: bytes, timeout: float = 30.0) -> None:
@@ -120,10 +121,18 @@ class ListenOnPty:
     def type(self, data: bytes) -> None:
         type_bytes(lambda part: os.write(self.master, part), data)
 
-    def read_line(self, timeout: float = 10.0) -> dict:
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        assert ready, f"no scan printed; stderr: {self.stderr!r}"
-        return json.loads(self.process.stdout.readline())
+    def read_line(self, timeout: float = 20.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.stdout:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"no scan printed; stderr: {self.stderr!r}"
+            ready, _, _ = select.select([self.process.stdout], [], [], remaining)
+            if ready:
+                chunk = os.read(self.process.stdout.fileno(), 65536)
+                assert chunk, f"stdout closed; stderr: {self.stderr!r}"
+                self.stdout += chunk
+        line, self.stdout = self.stdout.split(b"\n", 1)
+        return json.loads(line)
 
     def finish(self, timeout: float = 10.0) -> tuple[int, str]:
         out, _ = self.process.communicate(timeout=timeout)
