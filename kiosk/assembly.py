@@ -19,7 +19,7 @@ from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
 
 if TYPE_CHECKING:
-    from drivers.scanner.camera import CameraSettings
+    from drivers.scanner.camera import CameraSettings, Still
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ class Kiosk:
     checkin: CheckIn
     printer: BadgePrinter
     components: ComponentStatusRecorder
+    reader: Reader | None = None
+    """The serial or camera reader last built by open_reader."""
 
     def record_status(self, status: ReaderStatus) -> None:
         """Store a reader's state for the desk's status line (thread-safe)."""
@@ -56,7 +58,20 @@ class Kiosk:
         """Build the serial or camera reader ``[scanner] kind`` names, reporting
         to the component status table; None for a keyboard wedge, which the
         full-screen app reads itself."""
-        return open_reader(self.config, on_scan, self.record_status)
+        self.reader = open_reader(self.config, on_scan, self.record_status)
+        return self.reader
+
+    def capture_photo(self, timeout: float = 2.0) -> Still | None:
+        """Take one picture for a badge photo, as JPEG: from the running camera
+        reader, or else by opening ``[camera] source`` once. None when the
+        camera gives no picture."""
+        from drivers.scanner.camera import CameraReader, capture_still
+
+        if isinstance(self.reader, CameraReader) and self.reader.running:
+            return self.reader.capture_still(timeout)
+        return capture_still(
+            self.config.camera.source, camera_settings(self.config.camera)
+        )
 
     def scan(self, payload: bytes) -> ScanResult:
         """Process a scan and print the badge of a new sign-in (the CLI path)."""

@@ -153,3 +153,26 @@ async def test_wedge_kind_records_unmonitored_scanner(kiosk_factory):
 
     assert app.reader is None
     assert rows["scanner"] == (True, "keyboard wedge (not monitored)")
+
+
+def test_photo_from_camera_source_without_reader(kiosk_factory, tmp_path):
+    video = write_video(tmp_path / "desk.avi", [background(2)] * 8)
+    kiosk = kiosk_factory(scanner={"kind": "wedge"}, camera={"source": str(video)})
+
+    still = kiosk.capture_photo()
+
+    assert still is not None
+    assert (still.width, still.height) == (1280, 720)
+    assert still.jpeg.startswith(b"\xff\xd8")
+
+
+async def test_photo_from_running_camera_reader(kiosk_factory, tmp_path):
+    video = write_video(tmp_path / "desk.avi", [background(3)] * 40)
+    kiosk = kiosk_factory(scanner={"kind": "camera"}, camera={"source": str(video)})
+    app = KioskApp(kiosk)
+    async with app.run_test():
+        await wait_until(lambda: kiosk.reader is not None, what="the reader")
+        still = await asyncio.to_thread(kiosk.capture_photo, 5.0)
+
+    assert still is not None
+    assert (still.width, still.height) == (1280, 720)

@@ -187,7 +187,7 @@ def test_dedup_counts_each_showing_once():
     assert dedup.update([a], 1.8) == [a]
 
 
-def test_dedup_slow_decoder_does_not_repeat_code_in_view():
+def test_dedup_slow_decoder_no_repeat():
     dedup = Deduplicator(gone_seconds=0.5, hold_off_seconds=10.0)
     a = code(b"A")
 
@@ -504,3 +504,53 @@ def test_candidates_follow_stable_name_only(tmp_path):
 
 def test_open_capture_of_missing_file_is_none(tmp_path):
     assert open_capture(str(tmp_path / "missing.avi")) is None
+
+
+class StalledCamera:
+    """A camera whose driver blocks in grab() (an unplugged V4L2 camera waits
+    for its select() timeout before failing)."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+
+    def grab(self) -> bool:
+        self.released.wait(1.5)
+        return False
+
+    def retrieve(self):
+        return False, None
+
+    def get(self, prop: int) -> float:
+        if prop == cv2.CAP_PROP_FRAME_COUNT:
+            return -1.0
+        return {cv2.CAP_PROP_FRAME_WIDTH: 1280.0, cv2.CAP_PROP_FRAME_HEIGHT: 720.0}.get(
+            prop, 0.0
+        )
+
+    def release(self) -> None:
+        self.released.set()
+
+
+def test_stalled_camera_is_reported(tmp_path):
+    statuses = Collected()
+    device = str(tmp_path / "dev" / "video0")
+    grabber = FrameGrabber(
+        parse_source(device, str(tmp_path / "dev")),
+        statuses,
+        device_dir=str(tmp_path / "dev"),
+        opener=lambda target: StalledCamera(),
+        stall_seconds=0.4,
+        reconnect_interval=5,
+    )
+    grabber.start()
+    try:
+        for _ in range(4):
+            assert grabber.next_frame(timeout=0.2) is None
+        wait_for(lambda: len(statuses) >= 3, timeout=10, what="the failed grab")
+    finally:
+        grabber.stop()
+
+    details = [(status.ok, status.detail) for status in statuses.items]
+    assert details[0] == (True, f"connected {device} 1280x720")
+    assert details[1] == (False, f"no frames from {device}")
+    assert details[2] == (False, f"disconnected: {device} (camera delivers no frames)")

@@ -180,7 +180,7 @@ def test_listen_wedge_slow_typing_prints_nothing(wedge_config):
         for char in b"OTP-1\r":
             os.write(listener.master, bytes([char]))
             time.sleep(0.15)
-        listener.wait_stderr(b"ignored 1 typed characters (short)")
+        listener.wait_stderr(b"not a scan (reason: short, length 1)")
         listener.process.send_signal(signal.SIGINT)
         status, out = listener.finish()
     finally:

@@ -1,4 +1,4 @@
-"""What every barcode reader delivers, and the interface the kiosk starts it by.
+"""Scans as every barcode reader delivers them, and the reader interface.
 
 Readers run in their own threads and call back from there: ``on_scan`` with
 each complete scan, ``on_status`` whenever the device comes or goes. Callers
@@ -81,10 +81,10 @@ class Reader(Protocol):
         """Stop reading, close the device and wait for the thread to end."""
 
 
-def call_safely(handler: Callable[[object], None], value: object, what: str) -> None:
+def call_safely(handler: Callable[[object], None], value: object, label: str) -> None:
     """Call a user callback from a reader thread; log and swallow its errors so
     one bad callback does not end the reader."""
     try:
         handler(value)
     except Exception:
-        logger.exception("%s callback failed", what)
+        logger.exception("%s callback failed", label)

@@ -3,10 +3,11 @@
 :class:`CameraReader` runs a :class:`FrameGrabber` (newest frame, reopening a
 lost camera) and a decoding thread. A code held in view is one scan: it is
 scanned again only after it has been out of view for ``gone_seconds``, or after
-``hold_off_seconds`` in view. When nothing has been read for
-``idle_after_seconds`` and the picture is still, the reader looks at
-``idle_fps`` frames a second without the costly second try; any movement
-brings it back to full rate.
+``hold_off_seconds`` in view.
+
+When nothing has been read for ``idle_after_seconds`` and the picture is
+still, the reader looks at only ``idle_fps`` frames a second and skips the
+costly second try. Any movement brings it back to full rate.
 
 :meth:`CameraReader.capture_still` and :func:`capture_still` take one picture
 (for a badge photo) as JPEG.
@@ -51,7 +52,8 @@ class CameraSettings:
     """Frames a second looked at while nothing is in view."""
     idle_after_seconds: float = 3.0
     gone_seconds: float = 1.0
-    """A code not seen this long has left the picture; showing it again scans it."""
+    """Seconds after which a code not seen has left the picture, so showing it
+    again scans it again."""
     hold_off_seconds: float = 10.0
     """A code kept in view is scanned again after this long."""
     frozen_seconds: float = 3.0
@@ -202,6 +204,11 @@ class CameraReader:
     @property
     def status(self) -> ReaderStatus | None:
         return self.grabber.status
+
+    @property
+    def running(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive() and not self._stop.is_set()
 
     def start(self) -> None:
         self._stop.clear()

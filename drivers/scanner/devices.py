@@ -16,7 +16,7 @@ _VIDEO_NODE = re.compile(r"^video(\d+)$")
 class DeviceInfo:
     path: str
     description: str
-    """What the system calls the device (``Honeywell 1900``), or empty."""
+    """The system's name for the device (``Honeywell 1900``), or empty."""
     stable_names: tuple[str, ...] = ()
     """Symlinks that survive replugging (``/dev/serial/by-id/...``)."""
 

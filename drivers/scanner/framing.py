@@ -6,7 +6,7 @@ reader calls :meth:`SerialFramer.feed` with each read and
 
 A scanner ends each code with a terminator (CR, LF or CRLF), wraps it in
 STX ... ETX, or sends nothing and goes quiet. A driver's licence (AAMVA PDF417)
-holds CR and LF inside its data, so a terminator does not end a licence before
+contains CR and LF inside its data, so a terminator does not end a licence before
 the length its header declares. When the header's length is wrong (a scanner
 that dropped bytes) or the licence is truncated, the licence ends at a
 terminator followed by ``idle_gap`` seconds of quiet.
@@ -226,10 +226,10 @@ class SerialFramer:
             return []
         return [code] if code else []
 
-    def _drop(self, why: str) -> None:
+    def _drop(self, reason: str) -> None:
         if self._buffer or self._in_frame:
             logger.warning(
-                "dropped an unfinished code of %d bytes: %s", len(self._buffer), why
+                "dropped an unfinished code of %d bytes: %s", len(self._buffer), reason
             )
             self.dropped += 1
         self._buffer.clear()

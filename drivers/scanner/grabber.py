@@ -2,7 +2,7 @@
 
 A thread calls ``grab()`` as fast as the camera delivers, which empties the
 driver's queue, and ``retrieve()`` (the costly colour conversion or JPEG
-decoding) only when the decoder asks for a frame. A decoder that took 100 ms
+decoding) only when the decoder requests a frame. A decoder that took 100 ms
 over one frame therefore gets the frame of now, not the one queued 100 ms ago.
 
 Files and image sequences are played at their own frame rate, as a camera
@@ -78,7 +78,7 @@ class FrameGrabber:
         """Set when a file or image sequence has played to its end."""
         self._capture: cv2.VideoCapture | None = None
         self._lock = threading.Lock()
-        self._wanted = threading.Event()
+        self._frame_requested = threading.Event()
         self._ready = threading.Condition(self._lock)
         self._frame: Frame | None = None
         self._index = 0
@@ -121,14 +121,14 @@ class FrameGrabber:
         deadline = time.monotonic() + timeout
         with self._ready:
             self._frame = None
-            self._wanted.set()
+            self._frame_requested.set()
             while self._frame is None and not self._stop.is_set():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._ready.wait(remaining)
             frame, self._frame = self._frame, None
-            self._wanted.clear()
+            self._frame_requested.clear()
         if frame is not None:
             self._check_frozen(frame)
         else:
@@ -195,18 +195,18 @@ class FrameGrabber:
         now = time.monotonic()
         self._index += 1
         self._last_grab = now
-        if self._wanted.is_set():
+        if self._frame_requested.is_set():
             ok, image = capture.retrieve()
             if ok and image is not None:
                 with self._ready:
                     self._frame = Frame(image, self._index, now)
-                    self._wanted.clear()
+                    self._frame_requested.clear()
                     self._ready.notify_all()
 
-    def _lost(self, why: str) -> None:
+    def _lost(self, reason: str) -> None:
         where = self._describe(self.opened)
-        logger.warning("camera %s lost: %s; reopening", where, why)
-        self._report(False, f"disconnected: {where} ({why})")
+        logger.warning("camera %s lost: %s; reopening", where, reason)
+        self._report(False, f"disconnected: {where} ({reason})")
         self._close()
 
     def _close(self) -> None:

@@ -1,4 +1,4 @@
-"""What ``[camera] source`` names, and how OpenCV opens it.
+"""Camera sources: the kinds ``[camera] source`` names, and opening them.
 
 A source is a device (an index such as ``0``, or a path such as ``/dev/video0``
 or ``/dev/v4l/by-id/...``), a video file, an image sequence (a path with a
@@ -34,7 +34,7 @@ class CameraSource:
     kind: str
     """``device``, ``file``, ``sequence`` or ``url``."""
     target: int | str
-    """What ``cv2.VideoCapture`` is given."""
+    """The argument given to ``cv2.VideoCapture``."""
 
     @property
     def live(self) -> bool:

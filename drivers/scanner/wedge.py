@@ -8,7 +8,7 @@ and so is one key held down: auto-repeat types one character about every 30 ms,
 slower than any scanner.
 
 When the scanner is set to send a prefix or a suffix, a burst is a scan only if
-it holds them, and keys typed by a person just before the prefix or after the
+it contains them, and keys typed by a person just before the prefix or after the
 suffix (inside the same burst) are dropped. The prefix and suffix stay in the
 scan: the check-in path strips them, as it does for serial scans.
 """

@@ -1,5 +1,6 @@
 """``kiosk doctor``: list the scanners, cameras and printers this machine has,
-open the configured ones, and say in plain words what works and what does not.
+open the configured ones, and report in plain words what works and what does
+not.
 
 The exit status is 0 when every configured part works, 1 otherwise.
 """
@@ -116,8 +117,8 @@ def check_serial_port(part: str, port: str, baudrate: int, fmt: str = "8N1") -> 
         return Finding(part, False, f"{where}: {explain_open_error(exc, port)}")
     connection.close()
     target = os.path.realpath(port)
-    shown = port if target == port else f"{port} (now {target})"
-    return Finding(part, True, f"serial {shown} opens at {baudrate} baud")
+    named = port if target == port else f"{port} (now {target})"
+    return Finding(part, True, f"serial {named} opens at {baudrate} baud")
 
 
 # The camera
@@ -216,14 +217,16 @@ def _check_network_printer(host: str, port: int, timeout: float) -> Finding:
 
 
 def _check_usb_printer(vendor: int, product: int) -> Finding:
-    wanted = f"usb 0x{vendor:04x}:0x{product:04x}"
+    expected_id = f"usb 0x{vendor:04x}:0x{product:04x}"
     for device in list_printers():
-        if device.path == wanted:
-            return Finding("printer", True, f"{wanted} ({device.description}) present")
+        if device.path == expected_id:
+            return Finding(
+                "printer", True, f"{expected_id} ({device.description}) present"
+            )
     return Finding(
         "printer",
         False,
-        f"{wanted} not found among USB printers: is it plugged in and switched on?",
+        f"{expected_id} not found among USB printers: is it plugged in and on?",
     )
 
 

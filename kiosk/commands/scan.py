@@ -96,7 +96,8 @@ def _wedge_reader(config: Config, scans: queue.Queue) -> Reader:
 
     def ignored(burst: Burst) -> None:
         print(
-            f"kiosk: ignored {len(burst.text)} typed characters ({burst.reason})",
+            f"kiosk: ignored typing, not a scan (reason: {burst.reason}, "
+            f"length {len(burst.text)})",
             file=sys.stderr,
             flush=True,
         )
@@ -147,7 +148,10 @@ def listen(config: Config, clock: Clock) -> int:
                 continue
             if item is _STOP:
                 break
-            line = {**item.to_json(), "at": clock.now().isoformat()}
+            line = {
+                **item.to_json(),
+                "at": clock.now().astimezone(config.zone).isoformat(),
+            }
             print(json.dumps(line, ensure_ascii=False), flush=True)
     except KeyboardInterrupt:
         pass
