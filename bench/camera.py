@@ -205,7 +205,9 @@ def run() -> str:
     lines = [
         "## Camera decoding: pyzbar and zxing-cpp",
         "",
-        "`python -m bench camera`; " + (__doc__ or "").strip().split("\n\n")[0],
+        "Run with `python -m bench camera`. Times are wall-clock and vary from run",
+        "to run on a shared machine; read counts do not. The kiosk's decoder per",
+        "symbology is `DEFAULT_CHOICE` in `drivers/scanner/decode.py`.",
         "",
         *_decode_tables(),
         "",

@@ -31,9 +31,11 @@ SYMBOLOGIES = ("qr", "code128", "pdf417")
 ZBAR_SYMBOLOGIES = frozenset({"qr", "code128"})
 
 DEFAULT_CHOICE = {"qr": ZXING, "code128": ZXING, "pdf417": ZXING}
-"""Decoder per symbology. bench/camera.py measured on rendered 1280x720
-frames that zxing-cpp 3.1.1 reads more QR and Code128 frames than pyzbar 0.1.9
-(libzbar 0.23.92), reads light-on-dark codes, and returns no wrong payloads."""
+"""Decoder per symbology, from bench/camera.py (zxing-cpp 3.1.1, pyzbar 0.1.9
+with libzbar 0.23.92, 2 CPUs). With the retry below, zxing-cpp read 36 of 36
+rendered Code128 frames to pyzbar's 26, 99 of 106 public QR photos to 81 (with
+9 wrong payloads from pyzbar, none from zxing-cpp), and took a fraction of
+pyzbar's time per frame. zbar reads no PDF417."""
 
 _ZXING_FORMATS = {
     "qr": zxingcpp.BarcodeFormat.QRCode,

@@ -168,7 +168,12 @@ class FrameGrabber:
             logger.info("camera opened: %s at %dx%d", where, width, height)
             self._report(True, f"connected {where} {width}x{height}")
             return True
-        self._report(False, f"{self.source}: not found or cannot be opened")
+        detail = f"{self.source}: not found or cannot be opened"
+        if self._status is None or self._status.detail != detail:
+            logger.warning(
+                "camera %s; trying again every %.1f s", detail, self.reconnect_interval
+            )
+        self._report(False, detail)
         return False
 
     def _grab_once(self) -> None:

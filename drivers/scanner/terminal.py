@@ -4,7 +4,8 @@
 terminal is switched to a raw mode that passes every byte through unchanged
 (no echo, no line editing, no CR-to-LF translation, no signal keys), so CR, LF,
 RS and GS arrive as the scanner typed them. Ctrl-C typed alone still stops
-the listener: it arrives as a one-byte burst and is reported to ``on_interrupt``.
+the listener: it arrives as a one-byte burst and is reported to
+``on_interrupt``, as is the terminal closing.
 """
 
 from __future__ import annotations
@@ -115,8 +116,11 @@ class TerminalWedgeReader:
                     data = os.read(self.fd, 4096)
                 except OSError as exc:
                     logger.warning("reading the terminal failed: %s", exc)
-                    return
+                    data = b""
                 if not data:
+                    # The terminal is gone: nothing more can be typed.
+                    if self.on_interrupt is not None:
+                        self.on_interrupt()
                     return
                 for burst in self.collector.feed_text(decoder.decode(data), now):
                     self._deliver(burst)
