@@ -12,7 +12,7 @@ from kiosk.assembly import build_kiosk
 from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.services.checkin import SIGNED_IN
-from kiosk.store.status import component_statuses
+from kiosk.store.components import component_statuses
 from kiosk.ui.app import KioskApp
 from kiosk.ui.messages import ScanDecided, ScanReceived
 from tests.frames import Look, Shot, background, render, write_video

@@ -11,7 +11,7 @@ from drivers.scanner.framing import SerialFramer
 from drivers.scanner.serial_reader import SerialReader, open_port, parse_serial_format
 from kiosk.assembly import build_kiosk
 from kiosk.config import load_config
-from kiosk.store.status import component_statuses
+from kiosk.store.components import component_statuses
 from tests.readers import Collected, PtyScanner, is_licence, sendable_payloads, wait_for
 
 ENDS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n"}

@@ -8,8 +8,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.clock import Clock
 from kiosk.services.checkin import Station
+from kiosk.store.components import record_component_status
 from kiosk.store.database import Store, StoreError
-from kiosk.store.status import set_component_status
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +30,8 @@ class ComponentStatusRecorder:
         at = self.clock.now()
         try:
             self.store.write(
-                lambda session: set_component_status(
-                    session,
-                    kiosk_id=self.station.kiosk_id,
-                    school=self.station.school,
-                    component=component,
-                    ok=ok,
-                    detail=detail,
-                    at=at,
+                lambda session: record_component_status(
+                    session, self.station.source, component, ok, detail, at
                 )
             )
         except (SQLAlchemyError, StoreError) as exc:
