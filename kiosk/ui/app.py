@@ -67,6 +67,15 @@ class KioskApp(App[None]):
         self.badges_handled = 0
         """Count of print outcomes that reached the app (tests wait on it)."""
 
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual stops the app on an error no handler caught and prints its
+        # traceback, with local variables, when the app exits. The kiosk
+        # screen is public: the traceback goes to the log only, and
+        # `kiosk run` starts the screen again.
+        logger.critical("kiosk screen stopped by an unexpected error", exc_info=error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
     def local_now(self) -> datetime:
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
 
