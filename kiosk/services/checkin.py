@@ -79,11 +79,20 @@ class ScanResult:
     """``printed``, ``queued`` (printer fault; reprint at the desk) or ``none``."""
     sign_out_code: str | None = None
     needs_badge: bool = False
+    unreadable_reason: str = ""
+    """Why a scan was unreadable (``too_long``, ``control_characters``...)."""
 
     def to_json(self) -> dict[str, Any]:
+        """Return the result as ``kiosk scan`` prints it.
+
+        ``reasons`` lists every code that explains the outcome: the reasons
+        for a refusal and the notices that go with an admission (such as
+        ``check_renewal_due``); ``notices`` repeats the notices alone.
+        """
         data = asdict(self)
         data.pop("first_name")
         data.pop("needs_badge")
+        data["reasons"] = list(dict.fromkeys([*self.reasons, *self.notices]))
         data["at"] = self.at.isoformat() if self.at else None
         return data
 
@@ -128,7 +137,7 @@ class CheckIn:
             result.outcome,
             result.visit_id,
             result.person_id,
-            ",".join(result.reasons) or "-",
+            ",".join(result.reasons) or result.unreadable_reason or "-",
             ",".join(result.notices) or "-",
         )
         return result
@@ -146,7 +155,7 @@ class CheckIn:
                 reasons=[scan.reason],
                 detail={"credential": "unreadable", "bytes": size},
             )
-            return ScanResult(UNREADABLE)
+            return ScanResult(UNREADABLE, unreadable_reason=scan.reason)
 
         if isinstance(scan, SignOutScan):
             append_event(
