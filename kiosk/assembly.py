@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from drivers.printer import make_transport
 from kiosk.clock import Clock, SystemClock
@@ -14,6 +15,9 @@ from kiosk.services.badging import BadgePrinter, BadgeSettings
 from kiosk.services.checkin import CheckIn, ScanResult, Station
 from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
+
+if TYPE_CHECKING:
+    from kiosk.services.desk.console import Desk
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +87,63 @@ def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
     )
     checkin = CheckIn(store, station, clock, key)
     return Kiosk(config, clock, store, station, checkin, printer)
+
+
+def desk_id_for(config: Config) -> str:
+    return config.desk.desk_id or f"desk-{socket.gethostname()}"
+
+
+def build_desk(config: Config, clock: Clock | None = None) -> Desk:
+    """Open the store and the printer for the front desk console.
+
+    The desk writes its events under its own id, and its look-up sign-ins go
+    through the same check-in path as the kiosk's scans.
+    """
+    from kiosk.services.desk.actions import Where
+    from kiosk.services.desk.console import Desk, DeskSettings
+    from kiosk.services.staff import LockoutPolicy
+
+    clock = clock or SystemClock()
+    store = open_store(config)
+    station = replace(station_for(config), kiosk_id=desk_id_for(config))
+    key = SignOutKey.load_or_create(config.data_dir)
+    transport = make_transport(config.printer, config.badge_dir)
+    badges = BadgePrinter(
+        store,
+        transport,
+        BadgeSettings(
+            school_name=config.school_name,
+            paper_mm=config.printer.paper_width,
+            symbology=config.printer.barcode,
+            profile=config.printer.profile,
+        ),
+        key,
+        clock,
+        station.source,
+        config.zone,
+    )
+    desk = config.desk
+    settings = DeskSettings(
+        school=config.kiosk.school,
+        school_name=config.school_name,
+        zone=config.zone,
+        alert_timeout=timedelta(minutes=desk.alert_timeout_minutes),
+        roster_max_age=timedelta(hours=desk.roster_max_age_hours),
+        idle_lock=timedelta(minutes=desk.idle_lock_minutes),
+        poll_seconds=desk.poll_seconds,
+        lockout=LockoutPolicy(
+            max_attempts=desk.max_pin_attempts,
+            lock_for=timedelta(minutes=desk.lockout_minutes),
+        ),
+        paper_mm=config.printer.paper_width,
+        profile=config.printer.profile,
+    )
+    return Desk(
+        store,
+        clock,
+        Where(config.kiosk.school, station.source, config.zone),
+        settings,
+        CheckIn(store, station, clock, key),
+        badges,
+        transport,
+    )

@@ -20,6 +20,12 @@ def _printer(profile: str, paper_dots: int) -> Dummy:
     return printer
 
 
+def printer_for(profile: str, paper_dots: int) -> Dummy:
+    """Return a python-escpos Dummy for ``profile`` with the paper width set,
+    for other printouts (the desk's emergency roster) built the same way."""
+    return _printer(profile, paper_dots)
+
+
 def render_escpos(
     elements: list[Element], profile: str = "default", paper_dots: int = 576
 ) -> bytes:

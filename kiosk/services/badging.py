@@ -66,6 +66,17 @@ class BadgePrinter:
 
     def badge_for(self, visit: Visit, reprint: bool = False) -> Badge:
         person = visit.person
+        if visit.visitor_name and visit.signed_in_at is not None:
+            # A one-time visitor signed in at the desk: not on the roster.
+            return Badge(
+                school_name=self.settings.school_name,
+                banner="VISITOR",
+                name=visit.visitor_name,
+                organization=visit.visitor_purpose or "",
+                signed_in_at=visit.signed_in_at.astimezone(self.zone),
+                sign_out_code=self.key.code_for(visit.id),
+                reprint=reprint,
+            )
         if person is None or visit.signed_in_at is None:
             raise ValueError(f"visit {visit.id} has no admitted person")
         return Badge(

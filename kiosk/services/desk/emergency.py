@@ -1,0 +1,79 @@
+"""The emergency roster: everyone in the building, on paper and on screen.
+
+Printed as plain left-aligned text in printer font A (no images), so it
+prints fast on any ESC/POS printer and reads well when held at arm's length.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kiosk.badges.escpos_render import printer_for
+from kiosk.badges.layout import PAPER_DOTS, columns
+from kiosk.services.desk.views import PresentView
+
+
+@dataclass(frozen=True)
+class EmergencyRoster:
+    """The list as it stood at ``taken_at``."""
+
+    school_name: str
+    taken_at: datetime
+    """Instant the list was read (UTC)."""
+    people: list[PresentView]
+
+    def local_time(self, zone: ZoneInfo) -> str:
+        return f"{self.taken_at.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def roster_lines(roster: EmergencyRoster, zone: ZoneInfo, width: int) -> list[str]:
+    """Return the body of the printout, one entry per person, wrapped to ``width``."""
+    lines: list[str] = []
+    for number, person in enumerate(roster.people, start=1):
+        since = f"{person.since.astimezone(zone):%H:%M}"
+        kind = "VISITOR" if person.visitor else person.credential
+        head = f"{number:>3}. {person.name}"
+        lines.extend(textwrap.wrap(head, width, subsequent_indent="     ") or [""])
+        detail = f"{person.organization} | in {since} | {kind}"
+        lines.extend(
+            textwrap.wrap(
+                detail, width, initial_indent="     ", subsequent_indent="     "
+            )
+        )
+    return lines
+
+
+def render_emergency_roster(
+    roster: EmergencyRoster,
+    zone: ZoneInfo,
+    paper_mm: int = 80,
+    profile: str = "default",
+) -> bytes:
+    """Return the ESC/POS job for ``roster``: heading, count, list, cut."""
+    dots = PAPER_DOTS[paper_mm]
+    width = columns(dots, 1)
+    count = len(roster.people)
+    printer = printer_for(profile, dots)
+    printer.hw("INIT")
+    printer.set(align="center", bold=True, custom_size=True, width=2, height=2)
+    printer.textln("EMERGENCY ROSTER")
+    printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
+    for line in textwrap.wrap(roster.school_name, width) or [""]:
+        printer.textln(line)
+    printer.set(align="center", bold=False, custom_size=True, width=1, height=1)
+    printer.textln(roster.local_time(zone))
+    printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
+    printer.textln(f"{count} in the building")
+    printer.set(align="left", bold=False, custom_size=True, width=1, height=1)
+    printer.textln("-" * width)
+    for line in roster_lines(roster, zone, width):
+        printer.textln(line)
+    printer.textln("-" * width)
+    printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
+    printer.textln(f"END OF LIST: {count}")
+    printer.ln(3)
+    printer.cut()
+    return printer.output
