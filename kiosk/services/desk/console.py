@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -151,6 +151,22 @@ class Desk:
                 if known_event_id is not None and event_id == known_event_id:
                     return None
                 return self._snapshot(session, viewer, event_id, now)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"store not reachable: {exc}") from exc
+
+    def open_alert_count(self) -> int:
+        """Return how many alerts are open at this school (for the lock screen)."""
+        try:
+            with self.store.read() as session:
+                return (
+                    session.scalar(
+                        select(func.count()).where(
+                            Visit.school == self.where.school,
+                            Visit.alert_status == "open",
+                        )
+                    )
+                    or 0
+                )
         except SQLAlchemyError as exc:
             raise StoreError(f"store not reachable: {exc}") from exc
 
