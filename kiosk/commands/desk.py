@@ -33,9 +33,12 @@ def run_desk(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     logger.info(
         "desk %s starting at school %s", desk.where.source.kiosk_id, desk.where.school
     )
+    app = DeskApp(desk)
     try:
-        DeskApp(desk).run()
+        app.run()
     finally:
+        if not app.wait_for_threads(timeout=10):
+            logger.warning("desk stopped with a store write or print still running")
         desk.store.close()
         logger.info("desk stopped")
     return EXIT_OK

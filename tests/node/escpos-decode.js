@@ -57,8 +57,12 @@ for (const node of ast.tree) {
   } else if (name === 'GSv0') {
     const image = rasterCodec.decode(raw, [{ offset: node.offset + 8,
       width: raw.readUInt16LE(node.offset + 4) * 8, height: raw.readUInt16LE(node.offset + 6) }]);
+    // lwim's Bitmap holds one byte per pixel; keep the first channel should a
+    // version hold several.
+    const channels = image.data.length / (image.width * image.height);
+    const pixels = channels === 1 ? image.data : image.data.filter((_, i) => i % channels === 0);
     items.push({ type: 'raster', width: image.width, height: image.height,
-                 pixels: Buffer.from(image.data.filter((_, i) => i % 4 === 0)).toString('base64') });
+                 pixels: Buffer.from(pixels).toString('base64') });
   } else if (name === 'GS(k') {
     const length = raw.readUInt16LE(node.offset + 3);
     const cn = raw[node.offset + 5], fn = raw[node.offset + 6];

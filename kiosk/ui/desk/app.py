@@ -8,6 +8,7 @@ and come back as messages or ``call_from_thread`` callbacks, so a slow store
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -74,6 +75,33 @@ class DeskApp(App[None]):
         """Times the bell rang (tests read it; a headless app makes no sound)."""
         self.actions_done = 0
         """Desk actions finished, failed or not (tests wait on it)."""
+        self._threads = 0
+        self._threads_lock = threading.Lock()
+        self._closing = False
+
+    # Worker threads
+
+    def _enter_thread(self) -> bool:
+        """Count a worker thread in; False once the app is closing."""
+        with self._threads_lock:
+            if self._closing:
+                return False
+            self._threads += 1
+            return True
+
+    def _leave_thread(self) -> None:
+        with self._threads_lock:
+            self._threads -= 1
+
+    def wait_for_threads(self, timeout: float) -> bool:
+        """Stop new worker threads and wait for running ones (a print, a
+        write) to finish, so the store can be closed; False on timeout."""
+        with self._threads_lock:
+            self._closing = True
+        deadline = time.monotonic() + timeout
+        while self._threads and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self._threads == 0
 
     # Start-up, activity and locking
 
@@ -131,15 +159,21 @@ class DeskApp(App[None]):
 
     @work(thread=True, group="session", exit_on_error=False)
     def _log_session_end(self, staff: StaffMember, reason: str) -> None:
+        if not self._enter_thread():
+            return
         try:
             self.desk.end_session(staff, reason)
         except StoreError:
             logger.exception("logging the end of staff %d's session failed", staff.id)
+        finally:
+            self._leave_thread()
 
     # Signing in
 
     @work(thread=True, group="sign-in", exclusive=True, exit_on_error=False)
     def try_sign_in(self, username: str, pin: str) -> None:
+        if not self._enter_thread():
+            return
         try:
             member = self.desk.sign_in(username, pin)
         except StaffError as exc:
@@ -148,6 +182,8 @@ class DeskApp(App[None]):
         except StoreError as exc:
             self.post_message(SignInFailed("store", str(exc)))
             return
+        finally:
+            self._leave_thread()
         self.post_message(SignedIn(member))
 
     def on_signed_in(self, message: SignedIn) -> None:
@@ -170,6 +206,9 @@ class DeskApp(App[None]):
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _poll(self, staff: StaffMember | None, full: bool) -> None:
+        if not self._enter_thread():
+            self._polling = False
+            return
         try:
             if staff is None:
                 self.post_message(AlertCountReady(self.desk.open_alert_count()))
@@ -183,6 +222,7 @@ class DeskApp(App[None]):
             self.post_message(StoreFailed(str(exc)))
         finally:
             self._polling = False
+            self._leave_thread()
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         if message.snapshot is None or message.staff != self.staff:
@@ -236,6 +276,8 @@ class DeskApp(App[None]):
         """Run ``work_fn`` in a thread; call ``done`` or ``failed`` on the UI thread."""
 
         def runner() -> None:
+            if not self._enter_thread():
+                return
             try:
                 result = work_fn()
             except (DeskError, StaffError, StoreError) as exc:
@@ -247,6 +289,8 @@ class DeskApp(App[None]):
                     self._action_failed, f"failed: {type(exc).__name__}", failed
                 )
                 return
+            finally:
+                self._leave_thread()
             self.call_from_thread(self._action_done, result, done)
 
         self.run_worker(runner, thread=True, group="action", exit_on_error=False)

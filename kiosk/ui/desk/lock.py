@@ -49,6 +49,9 @@ class LockScreen(Screen[None]):
         if not username.value.strip():
             username.focus()
             return
+        if not pin.value:
+            self.show_message("Enter your PIN.")
+            return
         self.show_message("Checking…")
         self.app.try_sign_in(username.value, pin.value)  # type: ignore[attr-defined]
         pin.value = ""

@@ -55,6 +55,8 @@ class DeskScreen(Screen[None]):
         self.school_name = school_name
         self.zone = zone
         self.snapshot: DeskSnapshot | None = None
+        """The snapshot on screen."""
+        self._pending: DeskSnapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -85,6 +87,8 @@ class DeskScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#present", DataTable).focus()
+        if self._pending is not None:
+            self.show(self._pending)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Missed alerts are the principal's; clerks neither see nor review them.
@@ -95,6 +99,11 @@ class DeskScreen(Screen[None]):
     # Showing the store
 
     def show(self, snapshot: DeskSnapshot) -> None:
+        """Show ``snapshot``; one that arrives before mounting waits for it."""
+        if not self.is_mounted:
+            self._pending = snapshot
+            return
+        self._pending = None
         self.snapshot = snapshot
         alerts = self.query_one("#alerts", DataTable)
         _fill(
