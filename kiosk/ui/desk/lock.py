@@ -45,6 +45,7 @@ class LockScreen(Screen[None]):
         pin = self.query_one("#pin", Input)
         if event.input is username:
             pin.focus()
+            self.show_message("Now your PIN, then Enter.")
             return
         if not username.value.strip():
             username.focus()
