@@ -276,4 +276,4 @@ def test_emergency_lines_fit_narrow_paper():
     lines = roster_lines(roster, ZoneInfo(ZONE), 32)
     assert all(len(line) <= 32 for line in lines)
     assert lines[0].startswith("  1. Maximiliana")
-    assert "in 08:30" in " ".join(lines)
+    assert lines[2].startswith("     in 08:30 badge   Community")

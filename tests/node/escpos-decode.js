@@ -57,8 +57,8 @@ for (const node of ast.tree) {
   } else if (name === 'GSv0') {
     const image = rasterCodec.decode(raw, [{ offset: node.offset + 8,
       width: raw.readUInt16LE(node.offset + 4) * 8, height: raw.readUInt16LE(node.offset + 6) }]);
-    // lwim's Bitmap holds one byte per pixel; keep the first channel should a
-    // version hold several.
+    // lwim's Bitmap stores one byte per pixel; the first channel is kept in
+    // case a version stores several.
     const channels = image.data.length / (image.width * image.height);
     const pixels = channels === 1 ? image.data : image.data.filter((_, i) => i % channels === 0);
     items.push({ type: 'raster', width: image.width, height: image.height,

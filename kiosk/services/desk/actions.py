@@ -1,4 +1,4 @@
-"""What a staff member does at the desk, each inside one write transaction.
+"""Desk actions by a staff member, each inside one write transaction.
 
 Every action checks the visit's state in the same transaction that changes it
 (rows are locked with ``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite writes
@@ -154,9 +154,9 @@ def override_refusal(
     """Admit the person a refused visit turned away, for this visit only.
 
     The visit becomes an admission signed in now, with the staff member and
-    the reason on the row and in the event log (the reason text is the one
-    free-text field the log holds, because the override must be justified
-    there). Rejected when the reason is missing, the visit was not a refusal
+    the reason on the row and in the event log. The reason is the one
+    free-text field the log contains, because the override must be justified
+    there. Rejected when the reason is missing, the visit was not a refusal
     today, nobody was identified, it was already overridden, the person is
     already in the building, or a clerk tries to override
     ``refer_to_principal``.

@@ -61,7 +61,7 @@ class OverrideOutcome:
 
 @dataclass(frozen=True)
 class DeskSignIn:
-    """What a desk sign-in of a looked-up person came to."""
+    """The outcome of a desk sign-in of a looked-up person."""
 
     result: ScanResult
     alert: AlertView | None = None

@@ -34,10 +34,13 @@ def roster_lines(roster: EmergencyRoster, zone: ZoneInfo, width: int) -> list[st
     lines: list[str] = []
     for number, person in enumerate(roster.people, start=1):
         since = f"{person.since.astimezone(zone):%H:%M}"
-        kind = "VISITOR" if person.visitor else person.credential
         head = f"{number:>3}. {person.name}"
         lines.extend(textwrap.wrap(head, width, subsequent_indent="     ") or [""])
-        detail = f"{person.organization} | in {since} | {kind}"
+        # A visitor's organization line already reads "Visitor: <purpose>".
+        if person.visitor:
+            detail = f"in {since} {person.organization}"
+        else:
+            detail = f"in {since} {person.credential:<7} {person.organization}"
         lines.extend(
             textwrap.wrap(
                 detail, width, initial_indent="     ", subsequent_indent="     "

@@ -121,7 +121,7 @@ class VisitorDialog(ModalScreen[None]):
         message.set_class(error, "error")
 
     def needs_confirmation(self, name: str, message: str) -> None:
-        """The name is on the roster: a second submit signs in anyway."""
+        """Show that the name is on the roster, so a second submit signs in anyway."""
         self.confirmed_name = " ".join(name.split())
         self.show_message(message, error=True)
 

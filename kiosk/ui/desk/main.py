@@ -36,7 +36,7 @@ def _selected_id(table: DataTable) -> int | None:
 
 
 class DeskScreen(Screen[None]):
-    """What a signed-in clerk or principal works from."""
+    """The screen a signed-in clerk or principal works from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "acknowledge", "Acknowledge"),
