@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Input, Static, TabbedContent
 
 from kiosk.ui.desk.emergency import EmergencyScreen
@@ -463,3 +464,35 @@ async def test_status_line_shows_red_parts(sqlite_desk_env):
         assert "red" in styles["printer"]
         assert styles["store"] == "bold green"
         assert styles["camera"] == "dim"
+
+
+@pytest.mark.postgres
+async def test_status_line_store_red_when_unreachable(make_config, tmp_path, pg_url):
+    from sqlalchemy import create_engine, text
+
+    from drivers.printer.fake import FakeNetworkPrinter
+    from tests.conftest import PG_ADMIN_URL
+    from tests.desk_support import make_desk_env
+
+    with FakeNetworkPrinter() as printer:
+        env = make_desk_env(make_config, tmp_path, printer, pg_url)
+        env.store.close()
+        async with running_desk(env) as (app, pilot):
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            assert "● store (" not in str(app.screen.query_one("#status").content)
+
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            name = pg_url.rsplit("/", 1)[1]
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+            await until(
+                pilot,
+                lambda: (
+                    "store (unreachable)"
+                    in str(app.screen.query_one("#status").content)
+                ),
+                "the store to show red",
+            )
+            assert isinstance(app.screen, DeskScreen)

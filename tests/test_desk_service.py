@@ -277,3 +277,12 @@ def test_emergency_lines_fit_narrow_paper():
     assert all(len(line) <= 32 for line in lines)
     assert lines[0].startswith("  1. Maximiliana")
     assert lines[2].startswith("     in 08:30 badge   Community")
+
+
+def test_locked_desk_still_times_out_alerts(sqlite_desk_env, sqlite_desk):
+    env = sqlite_desk_env
+    visit_id = env.scan("badge_P003_ALD.bin")["visit_id"]
+    assert sqlite_desk.open_alert_count() == 1
+    env.clock.advance(timedelta(minutes=11))
+    assert sqlite_desk.open_alert_count() == 0
+    assert env.visit(visit_id).alert_status == "timed_out"

@@ -140,12 +140,7 @@ class Desk:
         """
         now = self.clock.now()
         try:
-            if self._has_stale_alerts(now):
-                self.store.write(
-                    lambda session: actions.expire_alerts(
-                        session, self.where, now, self.settings.alert_timeout
-                    )
-                )
+            self._expire_stale_alerts(now)
             with self.store.read() as session:
                 event_id = queries.last_event_id(session)
                 if known_event_id is not None and event_id == known_event_id:
@@ -155,8 +150,10 @@ class Desk:
             raise StoreError(f"store not reachable: {exc}") from exc
 
     def open_alert_count(self) -> int:
-        """Return how many alerts are open at this school (for the lock screen)."""
+        """Return how many alerts are open at this school (for the lock screen),
+        after marking those open too long as timed out."""
         try:
+            self._expire_stale_alerts(self.clock.now())
             with self.store.read() as session:
                 return (
                     session.scalar(
@@ -170,18 +167,24 @@ class Desk:
         except SQLAlchemyError as exc:
             raise StoreError(f"store not reachable: {exc}") from exc
 
-    def _has_stale_alerts(self, now: datetime) -> bool:
+    def _expire_stale_alerts(self, now: datetime) -> None:
+        """Mark alerts open past the timeout as timed out; the cheap check
+        for any such alert runs first, so most polls write nothing."""
         cutoff = now - self.settings.alert_timeout
         with self.store.read() as session:
-            return bool(
-                session.scalar(
-                    select(
-                        exists().where(
-                            Visit.school == self.where.school,
-                            Visit.alert_status == "open",
-                            Visit.scanned_at < cutoff,
-                        )
+            stale = session.scalar(
+                select(
+                    exists().where(
+                        Visit.school == self.where.school,
+                        Visit.alert_status == "open",
+                        Visit.scanned_at < cutoff,
                     )
+                )
+            )
+        if stale:
+            self.store.write(
+                lambda session: actions.expire_alerts(
+                    session, self.where, now, self.settings.alert_timeout
                 )
             )
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from kiosk.services.desk.actions import DeskError
 from kiosk.services.desk.console import Desk, DeskSignIn
@@ -309,6 +310,20 @@ class DeskApp(App[None]):
             self.notify(message, severity="error", markup=False)
         self._finish_action()
 
+    def _while_open(
+        self, screen: Screen[Any], update: Callable[[T], None]
+    ) -> Callable[[T], None]:
+        """Wrap ``update`` so it runs only while ``screen`` is still shown: the
+        session may have locked, or the dialog closed, before a thread ends."""
+
+        def guarded(value: T) -> None:
+            if screen in self.screen_stack:
+                update(value)
+            else:
+                logger.debug("dropped a result for a closed %s", type(screen).__name__)
+
+        return guarded
+
     def _finish_action(self) -> None:
         self.actions_done += 1
         self._last_full_read = 0.0  # show the change at the next tick
@@ -365,20 +380,25 @@ class DeskApp(App[None]):
         staff = self._require_staff()
         self._run(
             lambda: self.desk.lookup(staff, query),
-            screen.show_matches,
-            lambda message: screen.show_message(message, error=True),
+            self._while_open(screen, screen.show_matches),
+            self._while_open(
+                screen, lambda message: screen.show_message(message, error=True)
+            ),
         )
 
     def sign_in_person(self, screen: LookupScreen, person_id: str) -> None:
         staff = self._require_staff()
 
-        def done(outcome: DeskSignIn) -> None:
+        def show(outcome: DeskSignIn) -> None:
             screen.show_sign_in(outcome)
+
+        def failed(message: str) -> None:
+            screen.show_message(message, error=True)
 
         self._run(
             lambda: self.desk.sign_in_person(staff, person_id),
-            done,
-            lambda message: screen.show_message(message, error=True),
+            self._while_open(screen, show),
+            self._while_open(screen, failed),
         )
 
     def open_visitor(self) -> None:
@@ -406,15 +426,18 @@ class DeskApp(App[None]):
 
         def done(result: Any) -> None:
             if isinstance(result, DeskError):
-                dialog.needs_confirmation(name, str(result))
+                if dialog in self.screen_stack:
+                    dialog.needs_confirmation(name, str(result))
                 return
             _visit_id, badge = result
-            dialog.dismiss(None)
+            if dialog in self.screen_stack:
+                dialog.dismiss(None)
             self.notify(f"Visitor signed in. Badge: {badge.status}.", markup=False)
 
-        self._run(
-            work_fn, done, lambda message: dialog.show_message(message, error=True)
-        )
+        def failed(message: str) -> None:
+            dialog.show_message(message, error=True)
+
+        self._run(work_fn, done, self._while_open(dialog, failed))
 
     def start_sign_out(self, person: PresentView) -> None:
         staff = self._require_staff()
@@ -470,5 +493,5 @@ class DeskApp(App[None]):
         staff = self.staff
         self._run(
             lambda: self.desk.print_emergency_roster(staff, screen.roster),
-            screen.printed,
+            self._while_open(screen, screen.printed),
         )
