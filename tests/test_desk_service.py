@@ -286,3 +286,17 @@ def test_locked_desk_still_times_out_alerts(sqlite_desk_env, sqlite_desk):
     env.clock.advance(timedelta(minutes=11))
     assert sqlite_desk.open_alert_count() == 0
     assert env.visit(visit_id).alert_status == "timed_out"
+
+
+def test_desk_logic_imports_no_ui():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kiosk.services.desk.console, kiosk.services.desk.queries; "
+        "print('textual' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "False"

@@ -19,15 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from kiosk.services.desk.actions import DeskError
-from kiosk.services.desk.console import Desk, DeskSignIn
+from kiosk.services.desk.console import Desk
 from kiosk.services.desk.emergency import EmergencyRoster
-from kiosk.services.desk.views import AlertView, DeskSnapshot, PresentView, StatusItem
+from kiosk.services.desk.views import DeskSnapshot, StatusItem
 from kiosk.services.staff import StaffError, StaffMember
 from kiosk.store.database import StoreError
-from kiosk.ui.desk.dialogs import OverrideDialog, SignOutDialog, VisitorDialog
 from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
-from kiosk.ui.desk.lookup import LookupScreen
 from kiosk.ui.desk.main import DeskScreen
 from kiosk.ui.desk.messages import (
     AlertCountReady,
@@ -36,6 +34,7 @@ from kiosk.ui.desk.messages import (
     SnapshotReady,
     StoreFailed,
 )
+from kiosk.ui.desk.staff_actions import StaffActions
 from kiosk.ui.desk.widgets import StatusLine
 
 logger = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ BELL_REPEAT_SECONDS = 30.0
 """The bell rings again this often while an alert stays open."""
 
 
-class DeskApp(App[None]):
+class DeskApp(StaffActions, App[None]):
     """The front desk console for one school."""
 
     CSS_PATH = "desk.tcss"
@@ -327,146 +326,6 @@ class DeskApp(App[None]):
     def _finish_action(self) -> None:
         self.actions_done += 1
         self._last_full_read = 0.0  # show the change at the next tick
-
-    def _require_staff(self) -> StaffMember:
-        assert self.staff is not None, "desk actions need a signed-in staff member"
-        return self.staff
-
-    def acknowledge(self, alert: AlertView) -> None:
-        staff = self._require_staff()
-
-        def done(changed: bool) -> None:
-            if not changed:
-                self.notify("Already handled at another desk.", markup=False)
-
-        self._run(lambda: self.desk.acknowledge(staff, alert.visit_id), done)
-
-    def start_override(self, alert: AlertView) -> None:
-        staff = self._require_staff()
-        if not alert.identified:
-            self.notify(
-                "Nobody on the roster was identified: sign them in as a visitor "
-                "or look them up.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        if not alert.overridable:
-            self.notify(
-                "Only the principal can override this refusal.",
-                severity="error",
-                markup=False,
-            )
-            return
-
-        def reason_given(reason: str | None) -> None:
-            if reason is None:
-                return
-            self._run(
-                lambda: self.desk.override(staff, alert.visit_id, reason),
-                lambda outcome: self.notify(
-                    f"{alert.name} admitted by override. "
-                    f"Badge: {outcome.badge.status}.",
-                    markup=False,
-                ),
-            )
-
-        self.push_screen(OverrideDialog(alert), reason_given)
-
-    def open_lookup(self) -> None:
-        self.push_screen(LookupScreen())
-
-    def lookup(self, screen: LookupScreen, query: str) -> None:
-        staff = self._require_staff()
-        self._run(
-            lambda: self.desk.lookup(staff, query),
-            self._while_open(screen, screen.show_matches),
-            self._while_open(
-                screen, lambda message: screen.show_message(message, error=True)
-            ),
-        )
-
-    def sign_in_person(self, screen: LookupScreen, person_id: str) -> None:
-        staff = self._require_staff()
-
-        def show(outcome: DeskSignIn) -> None:
-            screen.show_sign_in(outcome)
-
-        def failed(message: str) -> None:
-            screen.show_message(message, error=True)
-
-        self._run(
-            lambda: self.desk.sign_in_person(staff, person_id),
-            self._while_open(screen, show),
-            self._while_open(screen, failed),
-        )
-
-    def open_visitor(self) -> None:
-        self.push_screen(VisitorDialog())
-
-    def sign_in_visitor(
-        self,
-        dialog: VisitorDialog,
-        name: str,
-        purpose: str,
-        destination: str,
-        confirmed: bool,
-    ) -> None:
-        staff = self._require_staff()
-
-        def work_fn() -> Any:
-            try:
-                return self.desk.sign_in_visitor(
-                    staff, name, purpose, destination, confirmed
-                )
-            except DeskError as exc:
-                if exc.reason == "matches_roster":
-                    return exc
-                raise
-
-        def done(result: Any) -> None:
-            if isinstance(result, DeskError):
-                if dialog in self.screen_stack:
-                    dialog.needs_confirmation(name, str(result))
-                return
-            _visit_id, badge = result
-            if dialog in self.screen_stack:
-                dialog.dismiss(None)
-            self.notify(f"Visitor signed in. Badge: {badge.status}.", markup=False)
-
-        def failed(message: str) -> None:
-            dialog.show_message(message, error=True)
-
-        self._run(work_fn, done, self._while_open(dialog, failed))
-
-    def start_sign_out(self, person: PresentView) -> None:
-        staff = self._require_staff()
-
-        def note_given(note: str | None) -> None:
-            if note is None:
-                return
-            self._run(
-                lambda: self.desk.sign_out(staff, person.visit_id, note),
-                lambda _: self.notify(f"{person.name} signed out.", markup=False),
-            )
-
-        self.push_screen(SignOutDialog(person), note_given)
-
-    def reprint(self, person: PresentView) -> None:
-        staff = self._require_staff()
-        self._run(
-            lambda: self.desk.reprint(staff, person.visit_id),
-            lambda outcome: self.notify(
-                f"Badge for {person.name}: {outcome.status}"
-                + (f" ({outcome.error})" if outcome.error else ""),
-                severity="information" if outcome.status == "printed" else "error",
-                markup=False,
-            ),
-        )
-
-    def review_missed(self, alert: AlertView) -> None:
-        staff = self._require_staff()
-        self._run(lambda: self.desk.review_missed(staff, alert.visit_id))
 
     # Emergency roster
 
