@@ -71,6 +71,7 @@ class DeskApp(StaffActions, App[None]):
         self._last_bell = 0.0
         self._known_alerts: set[int] = set()
         self._locked_alert_count = 0
+        self._store_down = False
         self.bells = 0
         """Times the bell rang (tests read it; a headless app makes no sound)."""
         self.actions_done = 0
@@ -218,13 +219,18 @@ class DeskApp(StaffActions, App[None]):
             )
             self.post_message(SnapshotReady(staff, self.desk.poll(staff, known)))
         except StoreError as exc:
-            logger.warning("desk poll failed: %s", exc)
             self.post_message(StoreFailed(str(exc)))
         finally:
             self._polling = False
             self._leave_thread()
 
+    def _store_back(self) -> None:
+        if self._store_down:
+            logger.info("desk reads the store again")
+        self._store_down = False
+
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        self._store_back()
         if message.snapshot is None or message.staff != self.staff:
             return
         self.snapshot = message.snapshot
@@ -237,6 +243,7 @@ class DeskApp(StaffActions, App[None]):
                 screen.show(message.snapshot)
 
     def on_alert_count_ready(self, message: AlertCountReady) -> None:
+        self._store_back()
         if message.count > self._locked_alert_count:
             self.ring()
         self._locked_alert_count = message.count
@@ -245,6 +252,10 @@ class DeskApp(StaffActions, App[None]):
                 screen.show_alert_count(message.count)
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        # Polls fail every tick while the store is down: log the change only.
+        if not self._store_down:
+            logger.warning("desk cannot read the store: %s", message.error)
+        self._store_down = True
         items = list(self.snapshot.status) if self.snapshot else []
         items = [item for item in items if item.name != "store"]
         items.append(StatusItem("store", False, "unreachable"))
