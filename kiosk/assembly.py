@@ -9,12 +9,20 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from drivers.printer import make_transport
+from kiosk.badges.photo import PhotoSource
 from kiosk.clock import Clock, SystemClock
-from kiosk.config import Config
-from kiosk.services.badging import BadgePrinter, BadgeSettings
+from kiosk.config import Config, PrinterSection
+from kiosk.services.badging import (
+    FALLBACK,
+    PRIMARY,
+    BadgePrinter,
+    BadgeSettings,
+    PrinterTarget,
+)
 from kiosk.services.checkin import CheckIn, ScanResult, Station
 from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
+from kiosk.store.events import EventSource
 
 if TYPE_CHECKING:
     from kiosk.services.desk.console import Desk
@@ -44,6 +52,8 @@ class Kiosk:
     station: Station
     checkin: CheckIn
     printer: BadgePrinter
+    photo_source: PhotoSource | None = None
+    """Takes the still printed on the badge; None when no camera is set up."""
 
     def scan(self, payload: bytes) -> ScanResult:
         """Process a scan and print the badge of a new sign-in (the CLI path)."""
@@ -64,27 +74,60 @@ def open_store(config: Config) -> Store:
     return store
 
 
+def badge_settings(config: Config, section: PrinterSection) -> BadgeSettings:
+    return BadgeSettings(
+        school_name=config.school_name,
+        paper_mm=section.paper_width,
+        symbology=section.barcode,
+        profile=section.profile,
+        photo=section.photo,
+    )
+
+
+def printer_targets(config: Config) -> list[PrinterTarget]:
+    """Return the kiosk's printer, then the fallback printer if there is one."""
+    targets = [
+        PrinterTarget(
+            PRIMARY,
+            make_transport(config.printer, config.badge_dir),
+            badge_settings(config, config.printer),
+        )
+    ]
+    fallback = config.printer_fallback
+    if fallback.connection != "none":
+        targets.append(
+            PrinterTarget(
+                FALLBACK,
+                make_transport(fallback, config.fallback_badge_dir),
+                badge_settings(config, fallback),
+                location=fallback.location,
+            )
+        )
+    return targets
+
+
+def build_badge_printer(
+    config: Config, store: Store, clock: Clock, source: EventSource
+) -> BadgePrinter:
+    """Build the badge printer (kiosk and desk share it) from the settings."""
+    return BadgePrinter(
+        store,
+        printer_targets(config),
+        SignOutKey.load_or_create(config.signout_key_path),
+        clock,
+        source,
+        config.zone,
+        photo_dir=config.photo_dir,
+    )
+
+
 def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
     """Open the store (migrating it), load the signing key and pick the printer."""
     clock = clock or SystemClock()
     store = open_store(config)
     station = station_for(config)
-    key = SignOutKey.load_or_create(config.data_dir)
-    transport = make_transport(config.printer, config.badge_dir)
-    printer = BadgePrinter(
-        store,
-        transport,
-        BadgeSettings(
-            school_name=config.school_name,
-            paper_mm=config.printer.paper_width,
-            symbology=config.printer.barcode,
-            profile=config.printer.profile,
-        ),
-        key,
-        clock,
-        station.source,
-        config.zone,
-    )
+    key = SignOutKey.load_or_create(config.signout_key_path)
+    printer = build_badge_printer(config, store, clock, station.source)
     checkin = CheckIn(store, station, clock, key)
     return Kiosk(config, clock, store, station, checkin, printer)
 
@@ -106,22 +149,8 @@ def build_desk(config: Config, clock: Clock | None = None) -> Desk:
     clock = clock or SystemClock()
     store = open_store(config)
     station = replace(station_for(config), kiosk_id=desk_id_for(config))
-    key = SignOutKey.load_or_create(config.data_dir)
-    transport = make_transport(config.printer, config.badge_dir)
-    badges = BadgePrinter(
-        store,
-        transport,
-        BadgeSettings(
-            school_name=config.school_name,
-            paper_mm=config.printer.paper_width,
-            symbology=config.printer.barcode,
-            profile=config.printer.profile,
-        ),
-        key,
-        clock,
-        station.source,
-        config.zone,
-    )
+    key = SignOutKey.load_or_create(config.signout_key_path)
+    badges = build_badge_printer(config, store, clock, station.source)
     desk = config.desk
     settings = DeskSettings(
         school=config.kiosk.school,
@@ -135,8 +164,6 @@ def build_desk(config: Config, clock: Clock | None = None) -> Desk:
             max_attempts=desk.max_pin_attempts,
             lock_for=timedelta(minutes=desk.lockout_minutes),
         ),
-        paper_mm=config.printer.paper_width,
-        profile=config.printer.profile,
     )
     return Desk(
         store,
@@ -145,5 +172,4 @@ def build_desk(config: Config, clock: Clock | None = None) -> Desk:
         settings,
         CheckIn(store, station, clock, key),
         badges,
-        transport,
     )

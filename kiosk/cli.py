@@ -11,6 +11,7 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, module_names
 from kiosk.config import ConfigError, load_config
 from kiosk.logs import configure_logging
+from kiosk.services.signout import SignOutKeyError
 from kiosk.store import StoreError
 
 
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         configure_logging(config.logging.level)
     try:
         return args.handler(config, args, clock or SystemClock())
-    except (CommandError, StoreError) as exc:
+    except (CommandError, StoreError, SignOutKeyError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ import typing
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,12 @@ def _valid_zone(name: str) -> bool:
     return True
 
 
+def _known_profile(name: str) -> bool:
+    from kiosk.badges.capabilities import profile_names
+
+    return name in profile_names()
+
+
 def _school_code(code: str) -> bool:
     return 1 <= len(code) <= 16 and code.replace("-", "").replace("_", "").isalnum()
 
@@ -74,6 +81,12 @@ class KioskSection:
     """Folder for the database, the signing key, badges and logs. Empty means
     ``$STATE_DIRECTORY`` (set by systemd), else ``~/.local/share/partner-kiosk``."""
 
+    signout_key_file: str = ""
+    """File holding the key that signs the sign-out codes on visitor badges;
+    empty means ``signout.key`` in the data directory. Created with a new key
+    (mode 0600) when missing. Kiosks sharing one database must use copies of
+    one key file, or a badge printed at one kiosk will not sign out at another."""
+
     language: str = field(default="en", metadata=_choice("en", "es"))
     """Language of the idle screen; a key on the idle screen switches it."""
 
@@ -81,6 +94,26 @@ class KioskSection:
         default=6.0, metadata=_check(lambda v: 1 <= v <= 60, "1 to 60 seconds")
     )
     """Seconds a welcome, goodbye or see-the-office screen stays up."""
+
+    destinations: tuple[str, ...] = field(
+        default=(),
+        metadata=_check(
+            lambda places: (
+                len(places) <= 9
+                and all(0 < len(place.strip()) <= 60 for place in places)
+            ),
+            "at most 9 places, each 1 to 60 characters",
+        ),
+    )
+    """Places in the school a visitor may be going (``["Library", "Room
+    112"]``). When set, the kiosk asks each visitor to pick one after signing
+    in (keys 1 to 9, or a tap) and prints it on the badge."""
+
+    destination_seconds: float = field(
+        default=15.0, metadata=_check(lambda v: 3 <= v <= 120, "3 to 120 seconds")
+    )
+    """Seconds the kiosk waits for a destination before it prints the badge
+    without one."""
 
     rescan_guard_seconds: float = field(
         default=60.0, metadata=_check(lambda v: 0 <= v <= 3600, "0 to 3600 seconds")
@@ -96,6 +129,37 @@ class ScreeningSection:
     )
     """Days before a check's first anniversary from which admissions carry
     the notice ``check_renewal_due``."""
+
+
+@dataclass(frozen=True)
+class RosterSection:
+    url: str = field(
+        default="",
+        metadata=_check(
+            lambda v: v == "" or v.startswith(("https://", "http://")),
+            "an http:// or https:// URL, or empty",
+        ),
+    )
+    """Where ``kiosk roster sync`` fetches the district roster (the JSON
+    document, or a folder URL holding organizations.csv and people.csv when
+    it ends with ``/``); empty turns sync off."""
+
+    token_file: str = ""
+    """File holding a bearer token sent as ``Authorization``; empty sends none."""
+
+    timeout: float = field(
+        default=30.0, metadata=_check(lambda v: 1 <= v <= 600, "1 to 600 seconds")
+    )
+    """Seconds to wait for the district server."""
+
+    ca_bundle: str = ""
+    """CA certificates to check the server with; empty means the system's."""
+
+    max_bytes: int = field(
+        default=50_000_000,
+        metadata=_check(lambda v: 1000 <= v <= 1_000_000_000, "1000 to 1000000000"),
+    )
+    """A roster larger than this is refused."""
 
 
 @dataclass(frozen=True)
@@ -130,14 +194,44 @@ class PrinterSection:
     )
     """Seconds to wait for the printer to connect or accept data."""
 
-    profile: str = "default"
-    """python-escpos printer profile, for example ``TM-T88V``."""
+    profile: str = field(
+        default="default",
+        metadata=_check(
+            _known_profile,
+            "a python-escpos printer profile such as 'default', 'simple', "
+            "'TM-T88V' or 'TM-T20II' (`kiosk badge profiles` lists them all)",
+        ),
+    )
+    """python-escpos printer profile, for example ``TM-T88V``. It tells which
+    code pages the printer has and whether it draws QR codes and Code128
+    itself; ``simple`` suits a printer that only prints text and pictures."""
 
     paper_width: int = field(default=80, metadata={"choices": (80, 58)})
     """Paper width in millimetres: 80 (576 dots) or 58 (384 dots)."""
 
     barcode: str = field(default="qr", metadata=_choice("qr", "code128"))
     """Symbology of the sign-out code on the badge."""
+
+    photo: bool = True
+    """Print the visitor's photo on the badge when the kiosk camera took one."""
+
+    status_check: bool = True
+    """Ask the printer for its status (``DLE EOT``) before and after each
+    badge, over network, serial, USB and character-device connections. A
+    printer that does not answer within ``status_timeout`` counts as not
+    responding, so turn this off for a printer that never answers."""
+
+    status_timeout: float = field(
+        default=1.0, metadata=_check(lambda v: 0.05 <= v <= 10, "0.05 to 10 seconds")
+    )
+    """Seconds to wait for the answer to a status request."""
+
+    check_seconds: float = field(
+        default=60.0,
+        metadata=_check(lambda v: v == 0 or 5 <= v <= 3600, "0, or 5 to 3600 seconds"),
+    )
+    """How often the kiosk asks an idle printer for its status, so the desk
+    sees paper out before the next visitor does; 0 turns this off."""
 
     usb_vendor: int = 0
     """For ``usb``: vendor id (write it as hex, ``0x04b8``)."""
@@ -150,6 +244,20 @@ class PrinterSection:
 
     serial_baudrate: int = 9600
     """For ``serial``: baud rate."""
+
+
+@dataclass(frozen=True)
+class FallbackPrinterSection(PrinterSection):
+    """A second printer that takes the badges while the first one is down."""
+
+    connection: str = field(
+        default="none", metadata=_choice("file", "network", "usb", "serial", "none")
+    )
+    """How badges reach the fallback printer; ``none`` means there is none."""
+
+    location: str = "the front desk"
+    """Where the fallback printer stands, as the kiosk tells the visitor:
+    "Please pick up your badge at {location}"."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +336,44 @@ class DeskSection:
     machine's host name."""
 
 
+def _clock_time(text: str) -> bool:
+    parts = text.split(":")
+    if len(parts) != 2 or not all(part.isdigit() and len(part) == 2 for part in parts):
+        return False
+    return int(parts[0]) < 24 and int(parts[1]) < 60
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    closing_time: str = field(
+        default="17:00", metadata=_check(_clock_time, "a local time as HH:MM")
+    )
+    """Local time the school closes. From then on, every visit of the day that
+    is still open is marked not signed out (``kiosk report close-day``)."""
+
+    expiry_warning_days: int = field(
+        default=30, metadata=_check(lambda v: 1 <= v <= 365, "1 to 365 days")
+    )
+    """The exceptions digest lists partners whose agreement or background check
+    ends within this many days."""
+
+    long_visit_factor: float = field(
+        default=2.0, metadata=_check(lambda v: 1.2 <= v <= 10, "1.2 to 10")
+    )
+    """A visit counts as far longer than usual when it lasts this many times the
+    person's usual (median) visit and at least an hour more."""
+
+
+@dataclass(frozen=True)
+class RetentionSection:
+    days: int = field(
+        default=730,
+        metadata=_check(lambda v: v == 0 or 30 <= v <= 36500, "0, or 30 to 36500"),
+    )
+    """Visits and events older than this many days are purged by
+    ``kiosk report purge`` and the daily job; 0 keeps everything."""
+
+
 @dataclass(frozen=True)
 class LoggingSection:
     level: str = field(
@@ -244,11 +390,15 @@ class LoggingSection:
 class Config:
     kiosk: KioskSection = KioskSection()
     screening: ScreeningSection = ScreeningSection()
+    roster: RosterSection = RosterSection()
     store: StoreSection = StoreSection()
     printer: PrinterSection = PrinterSection()
+    printer_fallback: FallbackPrinterSection = FallbackPrinterSection()
     scanner: ScannerSection = ScannerSection()
     camera: CameraSection = CameraSection()
     desk: DeskSection = DeskSection()
+    review: ReviewSection = ReviewSection()
+    retention: RetentionSection = RetentionSection()
     logging: LoggingSection = LoggingSection()
     source: Path | None = None
     """File the settings were read from, or None for built-in defaults."""
@@ -264,6 +414,12 @@ class Config:
         return Path(base) / "partner-kiosk"
 
     @property
+    def signout_key_path(self) -> Path:
+        if self.kiosk.signout_key_file:
+            return Path(self.kiosk.signout_key_file).expanduser()
+        return self.data_dir / "signout.key"
+
+    @property
     def store_url(self) -> str:
         return self.store.url or f"sqlite:///{self.data_dir / 'kiosk.db'}"
 
@@ -274,12 +430,28 @@ class Config:
         )
 
     @property
+    def fallback_badge_dir(self) -> Path:
+        path = self.printer_fallback.path
+        return Path(path) if path else self.data_dir / "badges-fallback"
+
+    @property
+    def photo_dir(self) -> Path:
+        """Folder of the visitor photos printed on badges."""
+        return self.data_dir / "photos"
+
+    @property
     def school_name(self) -> str:
         return self.kiosk.school_name or self.kiosk.school
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.kiosk.timezone)
+
+    @property
+    def closing_time(self) -> time:
+        """The school's closing time as a local wall-clock time."""
+        hours, minutes = self.review.closing_time.split(":")
+        return time(int(hours), int(minutes))
 
     @property
     def log_file(self) -> Path:
@@ -291,23 +463,38 @@ class Config:
 _SECTIONS: dict[str, type] = {
     "kiosk": KioskSection,
     "screening": ScreeningSection,
+    "roster": RosterSection,
     "store": StoreSection,
     "printer": PrinterSection,
+    "printer_fallback": FallbackPrinterSection,
     "scanner": ScannerSection,
     "camera": CameraSection,
     "desk": DeskSection,
+    "review": ReviewSection,
+    "retention": RetentionSection,
     "logging": LoggingSection,
 }
 
 
 def _describe_type(kind: Any) -> str:
-    return {str: "a string", int: "a whole number", float: "a number"}.get(
-        kind, str(kind)
-    )
+    return {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+    }.get(kind, str(kind))
 
 
 def _convert(kind: Any, value: Any) -> Any:
     """Return ``value`` as ``kind``, or raise ValueError."""
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError(_describe_type(kind))
+    if kind == tuple[str, ...]:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise ValueError("a list of strings")
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if kind is int and isinstance(value, int) and not isinstance(value, bool):
@@ -374,17 +561,20 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
 
 def _cross_checks(config: Config) -> list[str]:
     problems = []
-    printer = config.printer
-    if printer.connection == "network" and not printer.host:
-        problems.append(
-            "[printer] host = '': expected the printer's host name or address "
-            "when connection = 'network'"
-        )
-    if printer.connection == "usb" and not (printer.usb_vendor and printer.usb_product):
-        problems.append(
-            f"[printer] usb_vendor = {printer.usb_vendor!r}: expected the vendor "
-            "and product ids (usb_vendor, usb_product) when connection = 'usb'"
-        )
+    for name in ("printer", "printer_fallback"):
+        printer = getattr(config, name)
+        if printer.connection == "network" and not printer.host:
+            problems.append(
+                f"[{name}] host = '': expected the printer's host name or address "
+                "when connection = 'network'"
+            )
+        if printer.connection == "usb" and not (
+            printer.usb_vendor and printer.usb_product
+        ):
+            problems.append(
+                f"[{name}] usb_vendor = {printer.usb_vendor!r}: expected the vendor "
+                "and product ids (usb_vendor, usb_product) when connection = 'usb'"
+            )
     return problems
 
 

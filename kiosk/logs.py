@@ -13,11 +13,20 @@ from pathlib import Path
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class LibraryChatter(logging.Filter):
+    """Drop python-escpos's informational records, which it writes to the root
+    logger on every connection ("Network printer enabled")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno < logging.WARNING and "/escpos/" in record.pathname)
+
+
 def configure_logging(level: str, log_file: Path | None = None) -> None:
     """Send log records to stderr, or to ``log_file`` when a full-screen app
     owns the terminal (Textual draws on stderr)."""
     if log_file is None:
         handler: dict = {"class": "logging.StreamHandler", "formatter": "plain"}
+
     else:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = {
@@ -28,11 +37,13 @@ def configure_logging(level: str, log_file: Path | None = None) -> None:
             "encoding": "utf-8",
             "formatter": "plain",
         }
+    handler["filters"] = ["library_chatter"]
     logging.config.dictConfig(
         {
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {"plain": {"format": FORMAT}},
+            "filters": {"library_chatter": {"()": LibraryChatter}},
             "handlers": {"main": handler},
             "root": {"level": level, "handlers": ["main"]},
             "loggers": {

@@ -3,7 +3,10 @@
 # Usage: scripts/system-packages.sh run|test
 set -eu
 
-want="libzbar0 fonts-dejavu-core"
+# Badge text a printer's code pages cannot carry is drawn with DejaVu, and with
+# Droid Sans Fallback for Chinese, Japanese and Korean; libusb lets
+# python-escpos reach USB printers.
+want="libzbar0 fonts-dejavu-core fonts-droid-fallback libusb-1.0-0"
 if [ "${1:-run}" = "test" ]; then
     # The tests decode printed badges with npos (Node.js), render PDF pages with
     # pdftoppm, drive the screens in tmux and talk to serial ports over socat.

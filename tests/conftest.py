@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from drivers.printer.fake import FakeNetworkPrinter
 from tests.desk_support import DeskEnv, make_desk_env
 from tests.support import ROSTER_DIR, run_kiosk, write_config
+from tests.week_fixture import week, week_template  # noqa: F401 (fixtures)
 
 PG_ADMIN_URL = os.environ.get(
     "KIOSK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -25,6 +25,8 @@ class DecodedJob:
     texts: list[dict] = field(default_factory=list)
     rasters: list[np.ndarray] = field(default_factory=list)
     native_codes: list[dict] = field(default_factory=list)
+    status_requests: list[int] = field(default_factory=list)
+    """The ``n`` of each ``DLE EOT n`` status request, in order."""
     cuts: int = 0
 
     @property
@@ -42,6 +44,11 @@ class DecodedJob:
             for result in zxingcpp.read_barcodes(padded):
                 found.append((result.format.name, result.text))
         return found
+
+    def codes(self) -> list[str]:
+        """Return the data of every code: printer-native ones and pictures."""
+        native = [item["data"] for item in self.native_codes]
+        return native + [text for _symbology, text in self.barcodes()]
 
 
 def code_pages(profile: str = "default") -> dict[str, str]:
@@ -79,6 +86,8 @@ def decode_job(job: bytes, profile: str = "default") -> DecodedJob:
             decoded.rasters.append(pixels.reshape(item["height"], item["width"]).copy())
         elif item["type"] in ("qr_native", "barcode_native"):
             decoded.native_codes.append(item)
+        elif item["type"] == "status_request":
+            decoded.status_requests.append(item["n"])
         elif item["type"] == "cut":
             decoded.cuts += 1
     return decoded

@@ -66,6 +66,8 @@ def expected_scans() -> list[ExpectedScan]:
 
 
 def toml_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

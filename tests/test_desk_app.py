@@ -268,9 +268,10 @@ async def test_visitor_gets_visitor_badge(desk_env):
         row = table_rows(app, "#present")[0]
         assert row[1:4] == ["Olu Bankole", "Visitor: Book fair delivery", "VISITOR"]
 
-    lines = decode_job(jobs[0].data).lines()
+    lines = [line.strip() for line in decode_job(jobs[0].data).lines()]
     assert "VISITOR" in lines
     assert "Olu Bankole" in lines
+    assert "TO: Library" in lines
     [event] = desk_env.events("visitor_sign_in")
     assert event.detail == {"staff_id": desk_env.clerk.id, "roster_name_match": False}
     visit = desk_env.visit(event.visit_id)
@@ -339,7 +340,7 @@ async def test_reprint_queue_after_printer_fault(sqlite_desk_env, make_config):
         jobs = env.printer.wait_for_jobs(1)
         await until(pilot, lambda: not table_rows(app, "#queue"), "the queue empties")
 
-    lines = decode_job(jobs[0].data).lines()
+    lines = [line.strip() for line in decode_job(jobs[0].data).lines()]
     assert "REPRINT" in lines
     assert env.visit(result["visit_id"]).badge_status == "printed"
     [request] = env.events("reprint_requested")

@@ -1,52 +1,58 @@
-"""Draw badge elements as a PNG image the size of the printed badge."""
+"""Draw badge elements as a PNG image the size of the printed badge.
+
+Pictures, codes and text drawn as pictures are the same pixels the printer
+receives. Text the printer sets in its own font A is imitated with DejaVu
+Sans Mono at font A's cell size (12 x 24 dots), stretched by the element's
+width and height multipliers.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from PIL import Image, ImageDraw, ImageOps
 
-import qrcode
-from PIL import Image, ImageDraw, ImageFont, ImageOps
-
+from kiosk.badges import fonts
+from kiosk.badges.escpos_render import text_image
 from kiosk.badges.layout import (
     FONT_A_HEIGHT_DOTS,
     FONT_A_WIDTH_DOTS,
     Code,
     Element,
     Feed,
+    Picture,
     Text,
 )
 
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-)
 MARGIN = 8
+"""White dots above and below the badge, where the paper is fed and cut."""
 
 
-@cache
-def _font(scale: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    # DejaVu Sans Mono advances 0.6 em, so this size gives 12 dots a character.
-    size = round(FONT_A_WIDTH_DOTS * scale / 0.602)
-    for path in FONT_PATHS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size)
+def _native_line(line: str, element: Text, paper_dots: int) -> Image.Image:
+    cell_height = FONT_A_HEIGHT_DOTS * element.height
+    background, ink = (0, 255) if element.invert else (255, 0)
+    # Draw at the height multiplier, where one character is 12 x height dots
+    # wide, then stretch or squeeze to the width multiplier.
+    size = round(FONT_A_WIDTH_DOTS * element.height / fonts.MONOSPACE_ADVANCE_EM)
+    natural_width = max(1, FONT_A_WIDTH_DOTS * element.height * len(line))
+    glyphs = Image.new("L", (natural_width, cell_height), background)
+    ImageDraw.Draw(glyphs).text(
+        (natural_width / 2, cell_height / 2),
+        line,
+        fill=ink,
+        font=fonts.monospace(size, element.bold),
+        anchor="mm",
+    )
+    printed_width = min(paper_dots, FONT_A_WIDTH_DOTS * element.width * len(line))
+    glyphs = glyphs.resize((max(1, printed_width), cell_height))
+    row = Image.new("L", (paper_dots, cell_height), 255)
+    row.paste(glyphs, ((paper_dots - glyphs.width) // 2, 0))
+    return row
 
 
-def code_image(data: str, symbology: str) -> Image.Image:
-    """Draw a sign-out code the way the printer receives it."""
-    if symbology == "qr":
-        qr = qrcode.QRCode(box_size=8, border=4)
-        qr.add_data(data)
-        return qr.make_image().get_image().convert("L")
-    import barcode
-    from barcode.writer import ImageWriter
-
-    code = barcode.get("code128", data, writer=ImageWriter())
-    return code.render(
-        {"module_width": 0.25, "module_height": 10, "write_text": False, "dpi": 203}
-    ).convert("L")
+def _centred(image: Image.Image, paper_dots: int) -> Image.Image:
+    image = image.convert("L")
+    if image.width > paper_dots:
+        image = image.crop((0, 0, paper_dots, image.height))
+    return ImageOps.pad(image, (paper_dots, image.height), color=255)
 
 
 def render_preview(elements: list[Element], paper_dots: int) -> Image.Image:
@@ -54,28 +60,16 @@ def render_preview(elements: list[Element], paper_dots: int) -> Image.Image:
     parts: list[Image.Image] = []
     for element in elements:
         if isinstance(element, Text):
-            font = _font(element.scale)
-            line_height = FONT_A_HEIGHT_DOTS * element.scale
-            for line in element.lines:
-                part = Image.new(
-                    "L", (paper_dots, line_height), 0 if element.invert else 255
+            if element.as_image:
+                parts.append(text_image(element, paper_dots))
+            else:
+                parts.extend(
+                    _native_line(line, element, paper_dots) for line in element.lines
                 )
-                draw = ImageDraw.Draw(part)
-                draw.text(
-                    (paper_dots // 2, line_height // 2),
-                    line,
-                    fill=255 if element.invert else 0,
-                    font=font,
-                    anchor="mm",
-                )
-                parts.append(part)
         elif isinstance(element, Code):
-            image = code_image(element.data, element.symbology)
-            if image.width > paper_dots:
-                image = image.resize(
-                    (paper_dots, image.height * paper_dots // image.width)
-                )
-            parts.append(ImageOps.pad(image, (paper_dots, image.height), color=255))
+            parts.append(_centred(element.image(), paper_dots))
+        elif isinstance(element, Picture):
+            parts.append(_centred(element.image, paper_dots))
         elif isinstance(element, Feed):
             parts.append(
                 Image.new("L", (paper_dots, FONT_A_HEIGHT_DOTS * element.lines), 255)

@@ -167,6 +167,7 @@ class CheckIn:
             return self._sign_out_by_code(session, scan.code, now)
 
         notices: list[str] = []
+        candidates: tuple[str, ...] = ()
         if isinstance(scan, BadgeScan):
             credential = "badge"
             append_event(
@@ -187,6 +188,7 @@ class CheckIn:
                     "credential": credential,
                     "issuer": licence.issuer,
                     "version": licence.version,
+                    "document": licence.document_type,
                 },
             )
             today = now.astimezone(self.station.zone).date()
@@ -197,9 +199,12 @@ class CheckIn:
             )
             person = session.get(Person, match.person_id) if match.person_id else None
             miss = match.reason or screening.NOT_ON_ROSTER
+            candidates = match.candidates
 
         if person is None:
-            return self._refuse_unknown(session, credential, miss, notices, now)
+            return self._refuse_unknown(
+                session, credential, miss, notices, now, candidates
+            )
         return self._arrive_or_leave(session, person, credential, notices, now)
 
     def _refuse_unknown(
@@ -209,7 +214,10 @@ class CheckIn:
         reason: str,
         notices: list[str],
         now: datetime,
+        candidates: tuple[str, ...] = (),
     ) -> ScanResult:
+        """Store the refusal of a scan that named no single person; for an
+        ambiguous match the event names the candidates for the clerk."""
         visit = Visit(
             school=self.station.school,
             kiosk_id=self.station.kiosk_id,
@@ -229,8 +237,10 @@ class CheckIn:
             "decision",
             now,
             visit_id=visit.id,
-            reasons=[reason],
-            detail={"admitted": False},
+            reasons=[reason, *notices],
+            detail={"admitted": False, "candidates": list(candidates)}
+            if candidates
+            else {"admitted": False},
         )
         return ScanResult(DENIED, visit_id=visit.id, reasons=[reason], notices=notices)
 

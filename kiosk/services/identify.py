@@ -48,8 +48,8 @@ def classify(payload: bytes, *, prefix: str = "", suffix: str = "") -> Scan:
     """Classify the raw bytes a reader delivered.
 
     A payload over 4 KiB, one that is not UTF-8, or one with control
-    characters inside (other than FNC1 in a badge code, or the separators of a
-    licence) is unreadable.
+    characters inside is unreadable. The exceptions are FNC1 (GS) in a badge
+    code and the separators between the elements of licence data.
     """
     if len(payload) > MAX_PAYLOAD_BYTES:
         return Unreadable("too_long")
@@ -66,7 +66,7 @@ def classify(payload: bytes, *, prefix: str = "", suffix: str = "") -> Scan:
             return LicenceScan(aamva.parse(text))
         except aamva.AamvaError as exc:
             logger.info(
-                "licence unreadable: %s (issuer %s)",
+                "licence data unreadable (%s), issuer number (IIN) %s",
                 exc.reason,
                 exc.issuer or "unknown",
             )

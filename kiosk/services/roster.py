@@ -20,6 +20,7 @@ from typing import Any
 from kiosk.services.codes import GS, badge_key, has_control_characters
 
 JSON_FORMAT = "partner-roster/1"
+JSON_TOP_LEVEL_KEYS = frozenset({"format", "generated_at", "organizations", "people"})
 
 ORGANIZATION_COLUMNS = (
     "org_id",
@@ -216,10 +217,20 @@ def _person(row: _Row) -> PersonRow:
     return person
 
 
+def _check_not_empty(organizations: list, people: list) -> None:
+    if not organizations:
+        raise RosterError(
+            "the roster lists no organizations; an empty export is refused"
+        )
+    if not people:
+        raise RosterError("the roster lists no people; an empty export is refused")
+
+
 def _check_whole(
     organizations: list[OrganizationRow], people: list[tuple[str, PersonRow]]
 ) -> None:
     """Check what spans rows: unique ids and badge codes, known organizations."""
+    _check_not_empty(organizations, people)
     org_ids: set[str] = set()
     for org in organizations:
         if org.org_id in org_ids:
@@ -246,10 +257,15 @@ def _check_whole(
 
 
 def _read_text(path: Path) -> str:
+    data = path.read_bytes()
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RosterError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RosterError(
+            f"{path.name}, line {line}: not UTF-8 text (byte {exc.start}); "
+            "export the file as UTF-8"
+        ) from None
 
 
 def _csv_rows(path: Path, text: str, columns: tuple[str, ...]) -> Iterator[_Row]:
@@ -325,6 +341,9 @@ def read_json(path: Path) -> Roster:
         ) from None
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise RosterError(f"{path.name}: 'format' must be {JSON_FORMAT!r}")
+    unknown = sorted(set(document) - JSON_TOP_LEVEL_KEYS)
+    if unknown:
+        raise RosterError(f"{path.name}: unknown key {unknown[0]!r}")
     organizations = [
         _organization(row, _json_schools(row))
         for row in _json_entries(document, "organizations", ORGANIZATION_COLUMNS)

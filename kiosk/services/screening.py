@@ -99,7 +99,12 @@ def agreement_reasons(
     reasons = []
     if agreement.status == "terminated":
         reasons.append(AGREEMENT_TERMINATED)
-    elif agreement.status != "signed" or agreement.signed_on is None:
+    elif (
+        agreement.status != "signed"
+        or agreement.signed_on is None
+        or agreement.signed_on > today
+    ):
+        # A signing date after today means it was not yet signed today.
         reasons.append(AGREEMENT_NOT_SIGNED)
     if today < agreement.starts_on:
         reasons.append(AGREEMENT_NOT_STARTED)
@@ -113,7 +118,11 @@ def agreement_reasons(
 def screen(
     person: PersonFacts, school: str, today: date, renewal_notice_days: int = 30
 ) -> Decision:
-    """Apply every rule and report every one that fails, not just the first."""
+    """Apply every rule and report every one that fails, not just the first.
+
+    A check counts the same whatever its source: the district's own, or a copy
+    of another Missouri public school's (``other_missouri_district``).
+    """
     reasons: list[str] = []
     confidential: list[str] = []
 
@@ -122,7 +131,8 @@ def screen(
     reasons.extend(agreement_reasons(person.agreement, school, today))
 
     anniversary = None
-    if person.check_completed_on is None:
+    if person.check_completed_on is None or person.check_completed_on > today:
+        # A check dated after today was not on file today.
         reasons.append(CHECK_MISSING)
     else:
         anniversary = first_anniversary(person.check_completed_on)

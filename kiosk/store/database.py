@@ -70,7 +70,11 @@ class Store:
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
+            # hide_parameters keeps statement values (dates of birth, names)
+            # out of SQL log lines and out of error messages.
+            self.engine = create_engine(
+                url, pool_pre_ping=self.dialect != "sqlite", hide_parameters=True
+            )
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise StoreError(f"cannot open store {parsed!r}: {exc}") from exc
         if self.dialect == "sqlite":

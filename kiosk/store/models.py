@@ -171,8 +171,9 @@ class Visit(Base):
     """``badge`` (scanned their badge or licence again), ``code`` (the code on
     the visitor badge), ``desk``, or ``moved`` (signed in at another school)."""
     badge_status: Mapped[str] = mapped_column(String(20), default="none")
-    """``none``, ``pending`` (sent to print), ``printed`` or ``queued`` (the
-    printer failed; waiting in the desk's reprint queue)."""
+    """``none``, ``pending`` (sent to print), ``printed``, ``queued`` (no
+    printer took it; waiting in the desk's reprint queue) or ``dismissed``
+    (taken out of the queue by a clerk without printing)."""
     badge_path: Mapped[str | None] = mapped_column(Text)
     photo_path: Mapped[str | None] = mapped_column(Text)
     destination: Mapped[str | None] = mapped_column(String(100))

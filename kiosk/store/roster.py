@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.services.codes import badge_key
 from kiosk.services.matching import RosterName
-from kiosk.services.roster import Roster
+from kiosk.services.roster import Roster, RosterError
 from kiosk.services.screening import AgreementFacts, PersonFacts
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
@@ -81,16 +81,44 @@ def _upsert_people(session: Session, roster: Roster) -> None:
             session.add(report)
 
 
+MAX_REMOVED_SHARE = 0.5
+"""An import that would take more than this share of the people off the roster
+is refused unless forced: a truncated district export must not lock out a school."""
+
+
+def _check_shrink(session: Session, roster: Roster) -> None:
+    on_roster = set(
+        session.scalars(select(Person.person_id).where(Person.on_roster.is_(True)))
+    )
+    removed = on_roster - {person.person_id for person in roster.people}
+    if on_roster and len(removed) > MAX_REMOVED_SHARE * len(on_roster):
+        raise RosterError(
+            f"the new roster would take {len(removed)} of {len(on_roster)} people "
+            "off the roster; import it with --allow-shrink if that is right"
+        )
+
+
 def apply_roster(
-    store: Store, roster: Roster, source: EventSource, at: datetime
+    store: Store,
+    roster: Roster,
+    source: EventSource,
+    at: datetime,
+    *,
+    allow_shrink: bool = False,
 ) -> int:
     """Make ``roster`` the roster in force, in one transaction; return the import id.
 
     People and organizations missing from it stay in the store (visits refer
     to them) but are marked off the roster, so their scans find nobody.
+
+    Raises:
+        RosterError: the import would take most people off the roster (more
+            than MAX_REMOVED_SHARE) and ``allow_shrink`` is false.
     """
 
     def work(session: Session) -> int:
+        if not allow_shrink:
+            _check_shrink(session, roster)
         session.execute(update(Person).values(on_roster=False))
         session.execute(update(Organization).values(on_roster=False))
         _upsert_organizations(session, roster)

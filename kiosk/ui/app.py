@@ -19,6 +19,8 @@ from kiosk.assembly import Kiosk
 from kiosk.i18n import next_language
 from kiosk.services.badging import PrintOutcome
 from kiosk.services.checkin import DENIED, SIGNED_IN, SIGNED_OUT, UNREADABLE
+from kiosk.services.destinations import set_destination
+from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import BadgePrinted, ScanDecided, ScanFailed, ScanReceived
 from kiosk.ui.screens import (
     GOODBYE,
@@ -55,6 +57,8 @@ class KioskApp(App[None]):
         )
         self.scans_handled = 0
         """Count of scans whose outcome reached the screen (tests wait on it)."""
+        self.badges_handled = 0
+        """Count of print outcomes that reached the app (tests wait on it)."""
 
     def local_now(self) -> datetime:
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
@@ -62,6 +66,10 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(IdleScreen())
         self.set_interval(WEDGE_POLL_SECONDS, self._poll_wedge)
+        check_seconds = self.kiosk.config.printer.check_seconds
+        if check_seconds:
+            self.check_printer()
+            self.set_interval(check_seconds, self.check_printer)
 
     # Keyboard wedge
 
@@ -85,6 +93,10 @@ class KioskApp(App[None]):
             return
         if burst.is_scan:
             self.post_message(ScanReceived(burst.text.encode("utf-8"), "wedge"))
+        elif (
+            isinstance(self.screen, DestinationScreen) and burst.text.strip().isdigit()
+        ):
+            self.screen.choose_number(int(burst.text.strip()))
         elif burst.text.strip() in LANGUAGE_KEYS:
             self.switch_language()
 
@@ -108,7 +120,7 @@ class KioskApp(App[None]):
             return
         self.post_message(ScanDecided(result))
 
-    def on_scan_decided(self, message: ScanDecided) -> None:
+    async def on_scan_decided(self, message: ScanDecided) -> None:
         result = message.result
         kind = {
             SIGNED_IN: WELCOME,
@@ -116,41 +128,99 @@ class KioskApp(App[None]):
             DENIED: SEE_OFFICE,
             UNREADABLE: RESCAN,
         }[result.outcome]
-        self.show_result(kind, result.first_name, result.visit_id)
-        if result.needs_badge and result.visit_id is not None:
-            self.print_badge(result.visit_id)
+        needs_badge = result.needs_badge and result.visit_id is not None
+        language = self.language
+        await self.show_result(kind, result.first_name, result.visit_id, needs_badge)
+        if needs_badge:
+            assert result.visit_id is not None
+            self.ask_destination_then_print(result.visit_id, language)
         self.scans_handled += 1
 
-    def on_scan_failed(self, message: ScanFailed) -> None:
-        self.show_result(SEE_OFFICE, "")
+    async def on_scan_failed(self, message: ScanFailed) -> None:
+        await self.show_result(SEE_OFFICE, "")
         self.scans_handled += 1
+
+    # Badges
+
+    def ask_destination_then_print(self, visit_id: int, language: str) -> None:
+        """Print the badge, first asking where the visitor is going when the
+        school lists destinations."""
+        places = self.kiosk.config.kiosk.destinations
+        if not places:
+            self.print_badge(visit_id)
+            return
+        self.push_screen(
+            DestinationScreen(
+                places,
+                language,
+                self.kiosk.config.kiosk.destination_seconds,
+                lambda place: self.print_badge(visit_id, place),
+            )
+        )
 
     @work(thread=True, group="print", exit_on_error=False)
-    def print_badge(self, visit_id: int) -> None:
+    def print_badge(self, visit_id: int, destination: str | None = None) -> None:
+        """Take the photo (when a camera is set up) and print the badge; a
+        printer fault comes back as a queued outcome, never as an exception."""
+        if destination is not None:
+            try:
+                set_destination(
+                    self.kiosk.store,
+                    visit_id,
+                    destination,
+                    self.kiosk.station.source,
+                    self.kiosk.clock.now(),
+                )
+            except Exception:
+                logger.exception("storing the destination of visit %d failed", visit_id)
+        photo = None
+        source = self.kiosk.photo_source
+        if source is not None and self.kiosk.printer.primary.settings.photo:
+            try:
+                photo = source.capture()
+            except Exception:
+                logger.exception("taking the badge photo of visit %d failed", visit_id)
         try:
-            outcome = self.kiosk.printer.print_visit(visit_id)
+            outcome = self.kiosk.printer.print_visit(visit_id, photo=photo)
         except Exception:
+            # The visit stays 'pending', which the desk's reprint queue lists.
             logger.exception("printing the badge of visit %d failed", visit_id)
             outcome = PrintOutcome("queued", error="internal_error")
         self.post_message(BadgePrinted(visit_id, outcome))
 
     def on_badge_printed(self, message: BadgePrinted) -> None:
+        self.badges_handled += 1
         screen = self.screen
-        if (
-            message.outcome.status != "printed"
-            and isinstance(screen, ResultScreen)
-            and screen.visit_id == message.visit_id
-        ):
-            screen.badge_at_desk()
+        if isinstance(screen, ResultScreen) and screen.visit_id == message.visit_id:
+            screen.badge_done(message.outcome)
 
-    def show_result(
-        self, kind: str, first_name: str, visit_id: int | None = None
+    @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
+    def check_printer(self) -> None:
+        """Record the printers' state for the desk while nobody is printing."""
+        try:
+            self.kiosk.printer.check_printers()
+        except Exception:
+            logger.exception("checking the badge printers failed")
+
+    async def show_result(
+        self,
+        kind: str,
+        first_name: str,
+        visit_id: int | None = None,
+        awaiting_badge: bool = False,
     ) -> None:
-        while isinstance(self.screen, ResultScreen):
-            self.pop_screen()
+        while isinstance(self.screen, ResultScreen | DestinationScreen):
+            screen = self.screen
+            if isinstance(screen, DestinationScreen):
+                # The visitor left without choosing: print without a place.
+                screen.give_up()
+            if self.screen is screen:
+                await self.pop_screen()
         seconds = self.kiosk.config.kiosk.result_seconds
-        self.push_screen(
-            ResultScreen(kind, first_name, self.language, seconds, visit_id)
+        await self.push_screen(
+            ResultScreen(
+                kind, first_name, self.language, seconds, visit_id, awaiting_badge
+            )
         )
         # The next visitor starts in the kiosk's own language again.
         self.language = self.kiosk.config.kiosk.language

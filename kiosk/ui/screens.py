@@ -5,14 +5,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from kiosk.i18n import _, format_long_date, gettext_for
+from kiosk.services.badging import PRINTED, PrintOutcome
 
 WELCOME = "welcome"
 SEE_OFFICE = "see_office"
 GOODBYE = "goodbye"
 RESCAN = "rescan"
+
+BADGE_WAIT_SECONDS = 20.0
+"""Longest a welcome screen stays past its time waiting for the badge outcome."""
+BADGE_POLL_SECONDS = 0.5
 
 
 class IdleScreen(Screen[None]):
@@ -66,10 +72,15 @@ class ResultScreen(Screen[None]):
         language: str,
         seconds: float,
         visit_id: int | None = None,
+        awaiting_badge: bool = False,
     ) -> None:
         super().__init__(classes=kind)
         self.kind = kind
         self.visit_id = visit_id
+        self.awaiting_badge = awaiting_badge
+        """True from a sign-in until its badge printed or failed."""
+        self._waited = 0.0
+        self._timer: Timer | None = None
         self.first_name = first_name
         self.language = language
         self.seconds = seconds
@@ -104,15 +115,55 @@ class ResultScreen(Screen[None]):
             yield Static(body, id="body")
 
     def on_mount(self) -> None:
-        self.set_timer(self.seconds, self.close)
+        self._timer = self.set_timer(self.seconds, self.close)
 
     def badge_at_desk(self) -> None:
         """Tell the visitor the badge did not print and waits at the desk."""
         tr = gettext_for(self.language)
-        self.query_one("#body", Static).update(
+        self._show_badge_news(
             tr(_("You are signed in. Please pick up your badge at the front desk."))
         )
 
+    def badge_at(self, location: str) -> None:
+        """Tell the visitor the badge printed on the printer at ``location``."""
+        tr = gettext_for(self.language)
+        self._show_badge_news(
+            tr(
+                _(
+                    "You are signed in. Your badge printed at {location}: "
+                    "please pick it up there."
+                )
+            ).format(location=location)
+        )
+
+    def badge_done(self, outcome: PrintOutcome) -> None:
+        """Show where the badge is, now that printing has finished."""
+        self.awaiting_badge = False
+        if outcome.status != PRINTED:
+            self.badge_at_desk()
+        elif outcome.at_fallback:
+            self.badge_at(outcome.location)
+
+    def _show_badge_news(self, text: str) -> None:
+        self.query_one("#body", Static).update(text)
+        # Give the visitor the full time to read where the badge is.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.seconds, self.close)
+
+    def on_screen_resume(self) -> None:
+        # Back from the destination screen: the visitor reads this one now.
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = self.set_timer(self.seconds, self.close)
+
     def close(self) -> None:
-        if self.is_current:
-            self.dismiss()
+        if not self.is_current:
+            return  # under the destination screen; resuming restarts the timer
+        # While the badge is printing the visitor cannot yet be told where to
+        # pick it up; stay up for the outcome, but not forever.
+        if self.awaiting_badge and self._waited < BADGE_WAIT_SECONDS:
+            self._waited += BADGE_POLL_SECONDS
+            self._timer = self.set_timer(BADGE_POLL_SECONDS, self.close)
+            return
+        self.dismiss()

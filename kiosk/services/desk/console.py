@@ -17,9 +17,9 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from drivers.printer import PrinterError, PrinterTransport
+from drivers.printer import PrinterError
 from kiosk.clock import Clock
-from kiosk.services.badging import BadgePrinter, PrintOutcome
+from kiosk.services.badging import PRINTED, QUEUED, BadgePrinter, PrintOutcome
 from kiosk.services.checkin import CheckIn, ScanResult
 from kiosk.services.desk import actions, queries
 from kiosk.services.desk.actions import DeskError, Where
@@ -49,8 +49,6 @@ class DeskSettings:
     idle_lock: timedelta = timedelta(minutes=5)
     poll_seconds: float = 0.5
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
-    paper_mm: int = 80
-    profile: str = "default"
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,6 @@ class Desk:
         settings: DeskSettings,
         checkin: CheckIn,
         badges: BadgePrinter,
-        transport: PrinterTransport,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -88,7 +85,6 @@ class Desk:
         self.settings = settings
         self.checkin = checkin
         self.badges = badges
-        self.transport = transport
         self.last_print_error: str | None = None
         """Reason code of the desk's last failed print, None after a success."""
 
@@ -280,7 +276,7 @@ class Desk:
             )
         )
         logger.info("visit %d overridden by staff %d", visit_id, staff.id)
-        return OverrideOutcome(visit_id, self._print_badge(visit_id, reprint=False))
+        return OverrideOutcome(visit_id, self._print_badge(staff, visit_id))
 
     def sign_in_person(self, staff: StaffMember, person_id: str) -> DeskSignIn:
         """Screen a looked-up person; print the badge when admitted."""
@@ -302,7 +298,7 @@ class Desk:
         result.at = now
         badge = None
         if result.needs_badge and result.visit_id is not None:
-            badge = self._print_badge(result.visit_id, reprint=False)
+            badge = self._print_badge(staff, result.visit_id)
             result.badge_status = badge.status
         return DeskSignIn(result, alert, badge)
 
@@ -330,7 +326,7 @@ class Desk:
                 ).id
             )
         )
-        return visit_id, self._print_badge(visit_id, reprint=False)
+        return visit_id, self._print_badge(staff, visit_id)
 
     def sign_out(self, staff: StaffMember, visit_id: int, note: str = "") -> None:
         now = self.clock.now()
@@ -351,30 +347,38 @@ class Desk:
             )
 
         self.store.write(work)
-        return self._print_badge(visit_id, reprint=True)
+        return self._print_badge(staff, visit_id, reprint=True)
 
     def print_emergency_roster(
         self, staff: StaffMember | None, roster: EmergencyRoster
     ) -> PrintOutcome:
-        """Print ``roster`` and log it. ``staff`` is None when it was asked for
-        from the lock screen, where no one is signed in."""
-        job = render_emergency_roster(
-            roster, self.where.zone, self.settings.paper_mm, self.settings.profile
-        )
-        try:
-            self.transport.send(job, f"emergency-{roster.taken_at:%Y%m%dT%H%M%S}")
-        except PrinterError as exc:
-            logger.error(
-                "emergency roster not printed on %s: %s (%s)",
-                self.transport.description,
-                exc.reason,
-                exc,
+        """Print ``roster`` on the first badge printer that takes it, and log it.
+
+        ``staff`` is None when it was asked for from the lock screen, where no
+        one is signed in.
+        """
+        job_name = f"emergency-{roster.taken_at:%Y%m%dT%H%M%S}"
+        outcome = PrintOutcome(QUEUED, error="not_configured")
+        for target in self.badges.targets:
+            job = render_emergency_roster(
+                roster, self.where.zone, target.settings.capabilities
             )
-            self.last_print_error = exc.reason
-            outcome = PrintOutcome("queued", error=exc.reason)
-        else:
-            self.last_print_error = None
-            outcome = PrintOutcome("printed")
+            try:
+                target.transport.send(job, job_name)
+            except PrinterError as exc:
+                logger.error(
+                    "emergency roster not printed on %s: %s (%s)",
+                    target.transport.description,
+                    exc.reason,
+                    exc,
+                )
+                outcome = PrintOutcome(QUEUED, error=exc.reason, printer=target.name)
+                continue
+            outcome = PrintOutcome(
+                PRINTED, printer=target.name, location=target.location
+            )
+            break
+        self.last_print_error = outcome.error if outcome.status != PRINTED else None
         now = self.clock.now()
         self.store.write(
             lambda session: actions.log_staff_event(
@@ -384,15 +388,18 @@ class Desk:
                 staff,
                 now,
                 people=len(roster.people),
-                printed=outcome.status == "printed",
+                printed=outcome.status == PRINTED,
+                printer=outcome.printer,
                 error=outcome.error,
             )
         )
         return outcome
 
-    def _print_badge(self, visit_id: int, reprint: bool) -> PrintOutcome:
-        outcome = self.badges.print_visit(visit_id, reprint=reprint)
-        self.last_print_error = outcome.error if outcome.status != "printed" else None
+    def _print_badge(
+        self, staff: StaffMember, visit_id: int, reprint: bool | None = None
+    ) -> PrintOutcome:
+        outcome = self.badges.print_visit(visit_id, reprint=reprint, staff_id=staff.id)
+        self.last_print_error = outcome.error if outcome.status != PRINTED else None
         return outcome
 
 

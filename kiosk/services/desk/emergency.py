@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kiosk.badges.escpos_render import printer_for
-from kiosk.badges.layout import PAPER_DOTS, columns
+from escpos.printer import Dummy
+
+from kiosk.badges.capabilities import PrinterCapabilities, native_text
+from kiosk.badges.escpos_render import printer_for, text_image
+from kiosk.badges.layout import FONT_A_WIDTH_DOTS, Text
 from kiosk.services.desk.views import PresentView
 
 
@@ -49,23 +52,29 @@ def roster_lines(roster: EmergencyRoster, zone: ZoneInfo, width: int) -> list[st
     return lines
 
 
+def _line(printer: Dummy, line: str, caps: PrinterCapabilities) -> None:
+    """Print one left-aligned line, as a picture when the code pages lack a
+    character of it (a name in a script the printer has no font for)."""
+    if caps.printable_as_text(line):
+        printer.textln(native_text(line))
+        return
+    picture = text_image(Text((line,), as_image=True), caps.paper_dots)
+    printer.image(picture.convert("1"), impl="bitImageRaster", center=False)
+
+
 def render_emergency_roster(
-    roster: EmergencyRoster,
-    zone: ZoneInfo,
-    paper_mm: int = 80,
-    profile: str = "default",
+    roster: EmergencyRoster, zone: ZoneInfo, caps: PrinterCapabilities
 ) -> bytes:
     """Return the ESC/POS job for ``roster``: heading, count, list, cut."""
-    dots = PAPER_DOTS[paper_mm]
-    width = columns(dots, 1)
+    width = caps.paper_dots // FONT_A_WIDTH_DOTS
     count = len(roster.people)
-    printer = printer_for(profile, dots)
+    printer = printer_for(caps)
     printer.hw("INIT")
     printer.set(align="center", bold=True, custom_size=True, width=2, height=2)
     printer.textln("EMERGENCY ROSTER")
     printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
     for line in textwrap.wrap(roster.school_name, width) or [""]:
-        printer.textln(line)
+        _line(printer, line, caps)
     printer.set(align="center", bold=False, custom_size=True, width=1, height=1)
     printer.textln(roster.local_time(zone))
     printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
@@ -73,7 +82,7 @@ def render_emergency_roster(
     printer.set(align="left", bold=False, custom_size=True, width=1, height=1)
     printer.textln("-" * width)
     for line in roster_lines(roster, zone, width):
-        printer.textln(line)
+        _line(printer, line, caps)
     printer.textln("-" * width)
     printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
     printer.textln(f"END OF LIST: {count}")

@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from kiosk.services.badging import BadgeError
 from kiosk.services.desk.actions import DeskError
 from kiosk.services.desk.console import Desk
 from kiosk.services.desk.emergency import EmergencyRoster
@@ -291,7 +292,7 @@ class DeskApp(StaffActions, App[None]):
                 return
             try:
                 result = work_fn()
-            except (DeskError, StaffError, StoreError) as exc:
+            except (DeskError, BadgeError, StaffError, StoreError) as exc:
                 self.call_from_thread(self._action_failed, str(exc), failed)
                 return
             except Exception as exc:  # a screen must never show a traceback

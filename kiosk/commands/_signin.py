@@ -1,0 +1,92 @@
+"""Staff sign-in for report commands: ``--as USERNAME`` with the PIN asked for.
+
+The PIN is read from the terminal without echo, or with ``--pin-stdin`` from
+the first line of standard input (for scripts). A wrong PIN counts towards
+the account's lock-out like one typed at the desk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import timedelta
+
+from kiosk.clock import Clock
+from kiosk.commands import CommandError
+from kiosk.config import Config
+from kiosk.services.staff import LockoutPolicy, StaffError, StaffMember, authenticate
+from kiosk.store.database import Store
+
+
+def add_signin_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--as",
+        dest="staff_username",
+        metavar="USERNAME",
+        required=required,
+        help="sign in as this staff member (a principal sees confidential reasons)",
+    )
+    parser.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the PIN from the first line of standard input instead of asking",
+    )
+
+
+def lockout_policy(config: Config) -> LockoutPolicy:
+    return LockoutPolicy(
+        max_attempts=config.desk.max_pin_attempts,
+        lock_for=timedelta(minutes=config.desk.lockout_minutes),
+    )
+
+
+def works_at(member: StaffMember, school: str) -> bool:
+    return member.school in ("*", school)
+
+
+def sign_in(
+    config: Config,
+    args: argparse.Namespace,
+    clock: Clock,
+    store: Store,
+    *,
+    principal: bool,
+) -> StaffMember | None:
+    """Return the staff member named by ``--as`` once their PIN checks out.
+
+    Returns None when no ``--as`` was given. Raises CommandError for a wrong
+    PIN, a locked account, another school's account, or, when ``principal``
+    is set, an account that is not a principal's.
+    """
+    from kiosk.assembly import station_for
+
+    username = getattr(args, "staff_username", None)
+    if not username:
+        return None
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass(f"PIN for {username}: ")
+    try:
+        member = authenticate(
+            store,
+            station_for(config).source,
+            clock.now(),
+            username,
+            pin,
+            lockout_policy(config),
+        )
+    except StaffError as exc:
+        raise CommandError(f"sign-in failed: {exc}") from exc
+    if not works_at(member, config.kiosk.school):
+        raise CommandError(
+            f"sign-in failed: {member.username} works at {member.school}, "
+            f"not {config.kiosk.school}"
+        )
+    if principal and not member.sees_confidential:
+        raise CommandError(
+            f"sign-in failed: {member.username} is a {member.role}; "
+            "this needs a principal"
+        )
+    return member

@@ -1,0 +1,1 @@
+"""The principal's review: day view, charts, week view, digest and end of day."""

@@ -1,0 +1,348 @@
+"""The review app driven by Textual's pilot on the fictional week."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from textual.widgets import DataTable, Input, Select, Static
+
+from kiosk.clock import FixedClock
+from kiosk.config import load_config
+from kiosk.store.events import EventSource
+from kiosk.ui.review.app import ReviewApp, ReviewContext
+from kiosk.ui.review.closing import NotSignedOutScreen, TimeOutScreen
+from kiosk.ui.review.day import DayScreen
+from kiosk.ui.review.signin import SignInScreen
+from kiosk.ui.review.views import ChartScreen, DigestScreen, WeekScreen
+from tests.week_fixture import (
+    CLERK_PIN,
+    FRIDAY,
+    MONDAY,
+    PRINCIPAL_PIN,
+    SCHOOL,
+    local,
+    week_store,
+)
+
+SIZE = (160, 50)
+ATTEMPTS = 200
+
+
+@pytest.fixture
+def review(week, tmp_path):
+    config_path, summary = week
+    config = load_config(str(config_path))
+    store = week_store(tmp_path)
+    clock = FixedClock(local(FRIDAY, "17:30"))
+    context = ReviewContext(config, store, clock, EventSource(SCHOOL, "review-1"))
+    yield context, summary
+    store.close()
+
+
+async def wait_for(pilot, condition) -> None:
+    """Let workers finish and messages land until ``condition()`` holds."""
+    for _ in range(ATTEMPTS):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if condition():
+            return
+    raise AssertionError("condition not reached")
+
+
+async def sign_in(pilot, username: str, pin: str) -> None:
+    await pilot.click("#username")
+    await pilot.press(*username, "enter", *pin, "enter")
+
+
+async def open_day(pilot) -> DayScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SignInScreen))
+    await sign_in(pilot, "d.whitfield", PRINCIPAL_PIN)
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, DayScreen)
+            and pilot.app.screen.loaded_day is not None
+        ),
+    )
+    return pilot.app.screen
+
+
+def people(screen: DayScreen) -> list[str]:
+    return [row.person for row in screen.shown]
+
+
+def static_text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_clerk_is_turned_away(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await sign_in(pilot, "c.ortiz", CLERK_PIN)
+        await wait_for(
+            pilot, lambda: "principal" in static_text(app.screen, "#signin-message")
+        )
+        assert isinstance(app.screen, SignInScreen)
+        assert app.member is None
+        assert "Only a principal" in static_text(app.screen, "#signin-message")
+
+
+async def test_wrong_pin_is_refused(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await sign_in(pilot, "d.whitfield", "999999")
+        await wait_for(
+            pilot, lambda: "wrong PIN" in static_text(app.screen, "#signin-message")
+        )
+        assert app.member is None
+        assert app.screen.query_one("#pin", Input).value == ""
+
+
+async def test_day_view_lists_friday(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        assert screen.loaded_day == FRIDAY
+        table = screen.query_one("#visits", DataTable)
+        assert table.row_count == 7
+        assert "Friday 04 December 2026" in static_text(screen, "#day-title")
+        assert static_text(screen, "#log-status").startswith("Log verified")
+        assert "1 refused" in static_text(screen, "#day-summary")
+        tobias = next(row for row in screen.shown if row.person == "Tobias Fenwick")
+        table.move_cursor(row=screen.shown.index(tobias))
+        await pilot.pause()
+        assert "background check over a year old" in static_text(screen, "#detail")
+
+
+async def test_moving_day_by_day(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.loaded_day == FRIDAY - timedelta(days=1))
+        assert "Thursday 03 December" in static_text(screen, "#day-title")
+        for _ in range(3):
+            await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.loaded_day == MONDAY)
+        assert len(screen.rows) == 6
+        await pilot.press("t")
+        await wait_for(pilot, lambda: screen.loaded_day == FRIDAY)
+
+
+async def test_filters_and_search(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        for _ in range(2):
+            await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.loaded_day == MONDAY + timedelta(days=2))
+        assert len(screen.shown) == 9
+
+        screen.query_one("#outcome", Select).value = "refused"
+        await wait_for(pilot, lambda: len(screen.shown) == 2)
+        assert sorted(people(screen)) == ["Gideon Marsh", "Ines Marlowe-Diaz"]
+
+        screen.query_one("#outcome", Select).value = "overridden"
+        await wait_for(pilot, lambda: people(screen) == ["Ines Marlowe-Diaz"])
+        assert "Override by Cam Ortiz" in static_text(screen, "#detail")
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(screen.shown) == 9)
+        screen.query_one("#organization", Select).value = "Cedar Street Tutors"
+        await wait_for(pilot, lambda: len(screen.shown) == 3)
+        assert {row.organization for row in screen.shown} == {"Cedar Street Tutors"}
+
+        await pilot.press("escape", "slash", *"gideon")
+        await wait_for(pilot, lambda: people(screen) == ["Gideon Marsh"])
+        assert "offense report pending (confidential)" in static_text(screen, "#detail")
+        assert "1 of 9 shown" in static_text(screen, "#sort-line")
+
+
+async def test_sort_by_person_and_header(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.view.sort == "person")
+        names = people(screen)
+        assert names == sorted(names, key=str.casefold)
+        # The Outcome header starts after eight columns and their padding.
+        await pilot.click("#visits", offset=(120, 0))
+        await wait_for(pilot, lambda: screen.view.sort == "outcome")
+        assert screen.shown[0].outcome == "denied"
+
+
+async def test_close_day_and_record_time_out(review, tmp_path):
+    context, _ = review
+    # Amara signed out on Friday; undo it, as if she were still inside.
+    with context.store.engine.begin() as connection:
+        visit_id = connection.execute(
+            text(
+                "SELECT id FROM visits WHERE person_id = 'W002' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar()
+        connection.execute(
+            text(
+                "UPDATE visits SET signed_out_at = NULL, sign_out_method = NULL "
+                "WHERE id = :id"
+            ),
+            {"id": visit_id},
+        )
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        amara = next(row for row in screen.rows if row.visit_id == visit_id)
+        assert amara.outcome == "in_building"
+
+        await pilot.press("k")
+        await wait_for(
+            pilot,
+            lambda: any(
+                r.visit_id == visit_id and r.outcome == "not_signed_out"
+                for r in screen.rows
+            ),
+        )
+        row = next(r for r in screen.rows if r.visit_id == visit_id)
+        assert row.time_out is None
+
+        await pilot.press("n")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, NotSignedOutScreen) and app.screen.loaded,
+        )
+        listing = app.screen
+        listing.query_one("#nso", DataTable).move_cursor(
+            row=[r.visit_id for r in listing.rows].index(visit_id)
+        )
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimeOutScreen))
+        await pilot.press(*"07:00", "enter", *"too early", "enter")
+        await wait_for(
+            pilot, lambda: "not after" in static_text(app.screen, "#timeout-message")
+        )
+        app.screen.query_one("#timeout-at", Input).value = "11:50"
+        app.screen.query_one("#timeout-note", Input).value = "Left her badge at 11:50"
+        await pilot.click("#timeout-save")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotSignedOutScreen))
+        await wait_for(
+            pilot,
+            lambda: any(r.visit_id == visit_id and r.time_out for r in app.screen.rows),
+        )
+        await pilot.press("escape")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DayScreen)
+                and any(r.visit_id == visit_id and r.time_out for r in app.screen.rows)
+            ),
+        )
+        row = next(r for r in screen.rows if r.visit_id == visit_id)
+        assert row.clock_out == "11:50"
+        assert row.signed_out_by == "Dana Whitfield"
+        assert row.sign_out_note == "Left her badge at 11:50"
+
+
+async def test_charts_week_and_digest(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_day(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChartScreen))
+        body = app.screen.body_text
+        assert "People in the building" in body
+        assert "█" in body
+        assert "13:00 │" in body
+        await pilot.press("escape", "w")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, WeekScreen) and app.screen.body_text,
+        )
+        week_body = app.screen.body_text
+        assert "Lantern Reading Club" in week_body
+        assert "Visits per organization" in week_body
+        await pilot.press("escape", "e")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DigestScreen) and app.screen.body_text,
+        )
+        digest = app.screen.body_text
+        assert "Tobias Fenwick" in digest
+        assert "Jonah Whitlock" in digest
+        assert "agreement of Cedar Street Tutors" in digest
+
+
+async def test_export_pdf_from_day_view(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen.exported is not None)
+        assert screen.exported.read_bytes().startswith(b"%PDF-")
+        assert screen.exported.parent == context.config.data_dir / "exports"
+        assert screen.exported.stat().st_mode & 0o077 == 0
+
+
+async def test_broken_log_is_shown(review):
+    context, _ = review
+    with context.store.engine.begin() as connection:
+        last = connection.execute(text("SELECT max(id) FROM events")).scalar()
+        connection.execute(
+            text("UPDATE events SET kiosk_id = 'elsewhere' WHERE id = :id"),
+            {"id": last - 3},
+        )
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        status = screen.query_one("#log-status", Static)
+        assert "LOG BROKEN" in str(status.render())
+        assert f"event {last - 3} was changed" in str(status.render())
+        assert status.has_class("broken")
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.loaded_day == FRIDAY - timedelta(days=1))
+        assert not screen.query_one("#log-status", Static).has_class("broken")
+
+
+async def test_idle_session_locks(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_day(pilot)
+        context.clock.advance(timedelta(minutes=4))
+        app.lock_when_idle()
+        assert isinstance(app.screen, DayScreen)
+        context.clock.advance(timedelta(minutes=2))
+        app.lock_when_idle()
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert app.member is None
+        assert "Locked" in static_text(app.screen, "#signin-message")
+
+
+def test_demo_builds_last_week_once(tmp_path):
+    from kiosk.commands.review import _demo
+    from kiosk.store import Store
+
+    clock = FixedClock(local(FRIDAY, "09:00"))
+    config, friday = _demo(tmp_path / "demo", clock)
+    assert friday == FRIDAY - timedelta(days=7)
+    database = config.data_dir / "kiosk.db"
+    built = database.stat().st_mtime_ns
+    store = Store(config.store_url)
+    with store.engine.connect() as connection:
+        visits = connection.execute(text("SELECT count(*) FROM visits")).scalar()
+    store.close()
+    assert visits == 36
+    _demo(tmp_path / "demo", clock)
+    assert database.stat().st_mtime_ns == built
