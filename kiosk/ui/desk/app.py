@@ -77,6 +77,8 @@ class DeskApp(StaffActions, App[None]):
         """Times the bell rang (tests read it; a headless app makes no sound)."""
         self.actions_done = 0
         """Desk actions finished, failed or not (tests wait on it)."""
+        self.emergency_requested_at = 0.0
+        """``time.perf_counter()`` when F9 was last pressed (bench/desk.py)."""
         self._threads = 0
         self._threads_lock = threading.Lock()
         self._closing = False
@@ -350,6 +352,7 @@ class DeskApp(StaffActions, App[None]):
         if isinstance(self.screen, EmergencyScreen):
             self.print_emergency_roster(self.screen)
             return
+        self.emergency_requested_at = time.perf_counter()
         logger.warning(
             "emergency roster requested (staff %s)", self.staff and self.staff.id
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,8 @@ class EmergencyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.mounted_at = time.perf_counter()
+        """When the list was in place on screen (bench/desk.py times it)."""
         self.query_one("#emergency-list", DataTable).focus()
 
     def printed(self, outcome: PrintOutcome) -> None:
