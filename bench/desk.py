@@ -4,8 +4,8 @@ The emergency roster must be on screen and printed in under two seconds. It
 is timed on SQLite with 10, 200 and 1000 people in the building. The job goes
 to the fake network printer on 127.0.0.1 through python-escpos over TCP, the
 way a real port-9100 printer is driven. With 200 people it is also timed
-through the desk app: F9 pressed in Textual's headless pilot until the screen
-shows the list and the printer holds the whole job.
+through the desk app, from F9 (pressed in Textual's headless pilot) until the
+list is mounted on screen and until the printer has received the whole job.
 """
 
 from __future__ import annotations
