@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import socket
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from PIL import Image
+
 from drivers.printer import make_transport
+from drivers.scanner.base import Reader, ReaderStatus, ScanHandler, StatusHandler
 from kiosk.badges.photo import PhotoSource
 from kiosk.clock import Clock, SystemClock
-from kiosk.config import Config, PrinterSection
+from kiosk.config import CameraSection, Config, PrinterSection
 from kiosk.services.badging import (
     FALLBACK,
     PRIMARY,
@@ -20,11 +24,13 @@ from kiosk.services.badging import (
     PrinterTarget,
 )
 from kiosk.services.checkin import CheckIn, ScanResult, Station
+from kiosk.services.components import ComponentStatusRecorder
 from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
 from kiosk.store.events import EventSource
 
 if TYPE_CHECKING:
+    from drivers.scanner.camera import CameraSettings, Still
     from kiosk.services.desk.console import Desk
 
 logger = logging.getLogger(__name__)
@@ -52,8 +58,34 @@ class Kiosk:
     station: Station
     checkin: CheckIn
     printer: BadgePrinter
+    components: ComponentStatusRecorder
+    reader: Reader | None = None
+    """The serial or camera reader last built by open_reader."""
     photo_source: PhotoSource | None = None
     """Takes the still printed on the badge; None when no camera is set up."""
+
+    def record_status(self, status: ReaderStatus) -> None:
+        """Store a reader's state for the desk's status line (thread-safe)."""
+        self.components.record(status.component, status.ok, status.detail)
+
+    def open_reader(self, on_scan: ScanHandler) -> Reader | None:
+        """Build the serial or camera reader ``[scanner] kind`` names, reporting
+        to the component status table; None for a keyboard wedge, which the
+        full-screen app reads itself."""
+        self.reader = open_reader(self.config, on_scan, self.record_status)
+        return self.reader
+
+    def capture_photo(self, timeout: float = 2.0) -> Still | None:
+        """Take one picture for a badge photo, as JPEG: from the running camera
+        reader, or else by opening ``[camera] source`` once. None when the
+        camera gives no picture."""
+        from drivers.scanner.camera import CameraReader, capture_still
+
+        if isinstance(self.reader, CameraReader) and self.reader.running:
+            return self.reader.capture_still(timeout)
+        return capture_still(
+            self.config.camera.source, camera_settings(self.config.camera)
+        )
 
     def scan(self, payload: bytes) -> ScanResult:
         """Process a scan and print the badge of a new sign-in (the CLI path)."""
@@ -129,7 +161,79 @@ def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
     key = SignOutKey.load_or_create(config.signout_key_path)
     printer = build_badge_printer(config, store, clock, station.source)
     checkin = CheckIn(store, station, clock, key)
-    return Kiosk(config, clock, store, station, checkin, printer)
+    components = ComponentStatusRecorder(store, station, clock)
+    kiosk = Kiosk(config, clock, store, station, checkin, printer, components)
+    # NOTE: only a camera that scans gives badge photos; a kiosk with a wedge
+    # or serial scanner has no camera known to point at the visitor.
+    if config.scanner.kind == "camera":
+        kiosk.photo_source = CameraPhotos(kiosk)
+    return kiosk
+
+
+class CameraPhotos:
+    """Badge photos taken with the kiosk's scanning camera."""
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        self.kiosk = kiosk
+
+    def capture(self) -> Image.Image | None:
+        still = self.kiosk.capture_photo()
+        if still is None:
+            return None
+        with Image.open(io.BytesIO(still.jpeg)) as image:
+            image.load()
+            return image.copy()
+
+
+def camera_settings(camera: CameraSection) -> CameraSettings:
+    from drivers.scanner.camera import CameraSettings
+
+    return CameraSettings(
+        width=camera.width,
+        height=camera.height,
+        fps=camera.fps,
+        max_decode_fps=camera.max_decode_fps,
+        idle_fps=camera.idle_fps,
+        idle_after_seconds=camera.idle_after_seconds,
+        gone_seconds=camera.gone_seconds,
+        hold_off_seconds=camera.hold_off_seconds,
+        frozen_seconds=camera.frozen_seconds,
+        reconnect_seconds=camera.reconnect_seconds,
+        decoder=camera.decoder,
+    )
+
+
+def open_reader(
+    config: Config, on_scan: ScanHandler, on_status: StatusHandler | None = None
+) -> Reader | None:
+    """Build (not start) the reader ``[scanner] kind`` names; None for ``wedge``."""
+    scanner = config.scanner
+    if scanner.kind == "serial":
+        from drivers.scanner.framing import SerialFramer
+        from drivers.scanner.serial_reader import SerialReader
+
+        framer = SerialFramer(
+            scanner.terminator,
+            stx_etx=scanner.stx_etx,
+            idle_gap=scanner.idle_gap_ms / 1000,
+            partial_timeout=scanner.partial_timeout_ms / 1000,
+        )
+        return SerialReader(
+            scanner.port,
+            scanner.baudrate,
+            framer,
+            on_scan,
+            on_status,
+            serial_format=scanner.serial_format,
+            reconnect_interval=scanner.reconnect_seconds,
+        )
+    if scanner.kind == "camera":
+        from drivers.scanner.camera import CameraReader
+
+        return CameraReader(
+            config.camera.source, on_scan, on_status, camera_settings(config.camera)
+        )
+    return None
 
 
 def desk_id_for(config: Config) -> str:

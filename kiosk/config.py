@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import tomllib
 import typing
 import zoneinfo
@@ -286,16 +287,111 @@ class ScannerSection:
     """Keyboard wedge: shorter bursts are keys typed by a person, not a scan."""
 
     prefix: str = ""
-    """Characters the scanner is set to send before each code; removed."""
+    """Characters the scanner is set to send before each code; removed. With a
+    keyboard wedge, a burst without them is typing, not a scan."""
 
     suffix: str = ""
-    """Characters the scanner is set to send after each code; removed."""
+    """Characters the scanner is set to send after each code; removed. With a
+    keyboard wedge, a burst without them is typing, not a scan."""
+
+    terminator: str = field(default="cr", metadata=_choice("cr", "lf", "crlf", "none"))
+    """For ``serial``: what ends each code. ``none`` means the code ends when the
+    line goes quiet for ``idle_gap_ms``. A licence's CR and LF inside its data
+    do not end it (its header gives its length)."""
+
+    stx_etx: bool = False
+    """For ``serial``: the scanner wraps each code in STX (0x02) and ETX (0x03);
+    only the bytes between them are the code."""
+
+    serial_format: str = field(
+        default="8N1",
+        metadata=_check(
+            lambda v: re.fullmatch(r"[5-8][NEOMSneoms][12]", v) is not None,
+            "data bits 5-8, parity N, E, O, M or S, stop bits 1 or 2 (8N1, 7E1)",
+        ),
+    )
+    """For ``serial``: data bits, parity and stop bits."""
+
+    idle_gap_ms: float = field(
+        default=80.0, metadata=_check(lambda v: 5 <= v <= 2000, "5 to 2000 ms")
+    )
+    """For ``serial``: quiet on the line that ends a code when ``terminator`` is
+    ``none``, or a licence whose header length does not match its data."""
+
+    partial_timeout_ms: float = field(
+        default=1000.0, metadata=_check(lambda v: 50 <= v <= 10000, "50 to 10000 ms")
+    )
+    """For ``serial``: part of a code whose end has not come this long after the
+    last byte is dropped (a scanner unplugged mid-code, or a wrong terminator)."""
+
+    reconnect_seconds: float = field(
+        default=1.0, metadata=_check(lambda v: 0.1 <= v <= 60, "0.1 to 60 seconds")
+    )
+    """For ``serial``: how often to try the port again while the scanner is
+    unplugged."""
 
 
 @dataclass(frozen=True)
 class CameraSection:
     source: str = "0"
     """Device index (``0``), device path, video or image-sequence path, or URL."""
+
+    width: int = field(
+        default=1280, metadata=_check(lambda v: 320 <= v <= 4096, "320 to 4096")
+    )
+    """Capture width in pixels. A licence's PDF417 needs about 2 pixels a
+    module: 1280x720 with the card filling most of the width."""
+
+    height: int = field(
+        default=720, metadata=_check(lambda v: 240 <= v <= 2160, "240 to 2160")
+    )
+    """Capture height in pixels."""
+
+    fps: float = field(default=15.0, metadata=_check(lambda v: 1 <= v <= 60, "1 to 60"))
+    """Frame rate asked of the camera."""
+
+    decoder: str = field(
+        default="auto", metadata=_choice("auto", "zxing-cpp", "pyzbar")
+    )
+    """Barcode library: ``auto`` uses the one measured best per symbology;
+    ``pyzbar`` reads QR and Code128 with zbar (PDF417 always uses zxing-cpp)."""
+
+    max_decode_fps: float = field(
+        default=15.0, metadata=_check(lambda v: 1 <= v <= 60, "1 to 60")
+    )
+    """Frames a second decoded while a code is in view or the picture moves."""
+
+    idle_fps: float = field(
+        default=4.0, metadata=_check(lambda v: 0.5 <= v <= 60, "0.5 to 60")
+    )
+    """Frames a second looked at while nothing is in view (saves CPU)."""
+
+    idle_after_seconds: float = field(
+        default=3.0, metadata=_check(lambda v: 0.5 <= v <= 60, "0.5 to 60 seconds")
+    )
+    """Seconds without a code or movement before the camera goes idle."""
+
+    gone_seconds: float = field(
+        default=1.0, metadata=_check(lambda v: 0.05 <= v <= 30, "0.05 to 30 seconds")
+    )
+    """A code not seen this long has left the picture; shown again, it is a new
+    scan."""
+
+    hold_off_seconds: float = field(
+        default=10.0, metadata=_check(lambda v: 1 <= v <= 3600, "1 to 3600 seconds")
+    )
+    """A code held in view this long is scanned again."""
+
+    frozen_seconds: float = field(
+        default=3.0, metadata=_check(lambda v: 0.5 <= v <= 60, "0.5 to 60 seconds")
+    )
+    """A camera repeating the very same picture this long is taken as unplugged
+    and reopened."""
+
+    reconnect_seconds: float = field(
+        default=1.0, metadata=_check(lambda v: 0.1 <= v <= 60, "0.1 to 60 seconds")
+    )
+    """How often to try the camera again while it is gone."""
 
 
 @dataclass(frozen=True)
@@ -575,6 +671,12 @@ def _cross_checks(config: Config) -> list[str]:
                 f"[{name}] usb_vendor = {printer.usb_vendor!r}: expected the vendor "
                 "and product ids (usb_vendor, usb_product) when connection = 'usb'"
             )
+    scanner = config.scanner
+    if scanner.partial_timeout_ms <= scanner.idle_gap_ms:
+        problems.append(
+            f"[scanner] partial_timeout_ms = {scanner.partial_timeout_ms!r}: expected "
+            f"more than idle_gap_ms ({scanner.idle_gap_ms!r})"
+        )
     return problems
 
 

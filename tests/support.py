@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -86,10 +87,26 @@ def write_config(path: Path, sections: dict[str, dict[str, object]]) -> Path:
 
 
 def run_kiosk(args: list[str], clock: Clock | None = None) -> tuple[int, str]:
-    """Run ``kiosk ARGS`` in this process; return the exit status and stdout."""
+    """Run ``kiosk ARGS`` in this process; return the exit status and stdout.
+
+    The command sets up logging for itself; the test's log handlers (pytest's
+    caplog among them) are put back afterwards.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     output = io.StringIO()
-    with redirect_stdout(output):
-        status = main(args, clock=clock)
+    try:
+        with redirect_stdout(output):
+            status = main(args, clock=clock)
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        for handler in handlers:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        root.setLevel(level)
     return status, output.getvalue()
 
 

@@ -300,3 +300,18 @@ def test_desk_logic_imports_no_ui():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "False"
+
+
+def test_roster_status_red_when_sync_fails(sqlite_desk_env, sqlite_desk):
+    from kiosk.store.components import record_component_status
+
+    env = sqlite_desk_env
+    source = EventSource("ALD", "kiosk-1")
+    sqlite_desk.store.write(
+        lambda session: record_component_status(
+            session, source, "roster", False, "server unreachable", env.clock.now()
+        )
+    )
+    status = {item.name: item for item in sqlite_desk.poll(env.clerk, None).status}
+    assert status["roster"].ok is False
+    assert status["roster"].detail == "0 min old, kiosk-1: server unreachable"

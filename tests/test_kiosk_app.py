@@ -12,9 +12,12 @@ from textual.widgets import Static
 
 from kiosk.assembly import build_kiosk
 from kiosk.clock import FixedClock
+from kiosk.commands.run import keep_running
 from kiosk.config import load_config
+from kiosk.services.checkin import ScanResult
 from kiosk.store.models import Event, Visit
 from kiosk.ui.app import KioskApp
+from kiosk.ui.messages import ScanDecided
 from kiosk.ui.screens import GOODBYE, SEE_OFFICE, WELCOME, IdleScreen, ResultScreen
 from tests.escpos_decode import decode_job
 from tests.support import ROSTER_DIR, run_kiosk
@@ -179,3 +182,31 @@ async def test_unreadable_scan_asks_to_scan_again(kiosk_for):
     async with app.run_test(size=SIZE) as pilot:
         await scan(pilot, app, "@\x1b[2Jxyz")
         assert app.screen.kind == "rescan"
+
+
+async def test_unexpected_error_is_logged_not_shown(kiosk_for, caplog):
+    clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    app = KioskApp(kiosk_for(clock))
+    with pytest.raises(KeyError):
+        async with app.run_test(size=SIZE) as pilot:
+            app.post_message(ScanDecided(ScanResult("no_such_outcome")))
+            await pilot.pause(0.2)
+    assert app.return_code == 1
+    assert app._exit_renderables == []
+    assert "kiosk screen stopped by an unexpected error" in caplog.text
+
+
+def test_screen_restarts_after_errors_then_gives_up():
+    clock = iter(range(0, 1000, 5))
+    statuses = iter([1, 1, 0])
+    assert (
+        keep_running(
+            lambda: next(statuses), monotonic=lambda: next(clock), pause=lambda s: None
+        )
+        == 0
+    )
+
+    always_failing = keep_running(
+        lambda: 1, monotonic=lambda: next(clock), pause=lambda s: None
+    )
+    assert always_failing == 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.clock import Clock
-from kiosk.commands import EXIT_OK
+from kiosk.commands import EXIT_FAILURE, EXIT_OK
 from kiosk.config import Config
 from kiosk.logs import configure_logging
 
@@ -42,12 +44,48 @@ def run_kiosk(
     configure_logging(config.logging.level, config.log_file)
     kiosk = build_kiosk(config, clock)
     logger.info("kiosk starting at school %s", config.kiosk.school)
+
+    def run_screen() -> int:
+        app = KioskApp(kiosk, hint=hint)
+        app.run()
+        return app.return_code or 0
+
     try:
-        KioskApp(kiosk, hint=hint).run()
+        return keep_running(run_screen)
     finally:
         kiosk.close()
         logger.info("kiosk stopped")
-    return EXIT_OK
+
+
+RESTART_WINDOW_SECONDS = 60.0
+MAX_RESTARTS_IN_WINDOW = 5
+
+
+def keep_running(
+    run_screen: Callable[[], int],
+    *,
+    monotonic: Callable[[], float] = time.monotonic,
+    pause: Callable[[float], None] = time.sleep,
+) -> int:
+    """Run the screen again after it stops on an error, so one bad moment does
+    not leave the kiosk dark; give up (exit status 1) when it keeps failing,
+    and leave restarting to systemd."""
+    failures: list[float] = []
+    while True:
+        status = run_screen()
+        if status == 0:
+            return EXIT_OK
+        now = monotonic()
+        failures = [t for t in failures if now - t < RESTART_WINDOW_SECONDS] + [now]
+        if len(failures) > MAX_RESTARTS_IN_WINDOW:
+            logger.critical(
+                "kiosk screen failed %d times in %d s; giving up",
+                len(failures),
+                RESTART_WINDOW_SECONDS,
+            )
+            return EXIT_FAILURE
+        logger.warning("kiosk screen stopped with an error; starting it again")
+        pause(1.0)
 
 
 def run_demo(config: Config, args: argparse.Namespace, clock: Clock) -> int:

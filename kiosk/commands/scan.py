@@ -1,15 +1,21 @@
-"""``kiosk scan``: one scan through the kiosk's path, without the screen."""
+"""``kiosk scan``: one scan through the kiosk's path, without the screen, or
+``kiosk scan --listen``: print what the configured reader reads."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import queue
 import sys
 from pathlib import Path
 
+from drivers.scanner.base import WEDGE, Reader, ReaderStatus
 from kiosk.clock import Clock
 from kiosk.commands import EXIT_OK, CommandError
 from kiosk.config import Config
+
+logger = logging.getLogger(__name__)
 
 
 def register(
@@ -29,7 +35,19 @@ def register(
     given.add_argument(
         "--file", type=Path, help="file holding the exact bytes a scanner delivered"
     )
-    scan.set_defaults(handler=scan_once)
+    given.add_argument(
+        "--listen",
+        action="store_true",
+        help="print each scan the configured reader ([scanner] kind) delivers as "
+        "one JSON line, without checking anyone in, until Ctrl-C",
+    )
+    scan.set_defaults(handler=scan_command)
+
+
+def scan_command(config: Config, args: argparse.Namespace, clock: Clock) -> int:
+    if args.listen:
+        return listen(config, clock)
+    return scan_once(config, args, clock)
 
 
 def _read_payload(args: argparse.Namespace) -> bytes:
@@ -53,4 +71,90 @@ def scan_once(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     finally:
         kiosk.close()
     print(json.dumps(result.to_json(), ensure_ascii=False))
+    return EXIT_OK
+
+
+_STOP = object()
+
+
+def _wedge_reader(config: Config, scans: queue.Queue) -> Reader:
+    from drivers.scanner.terminal import TerminalWedgeReader
+    from drivers.scanner.wedge import Burst, WedgeCollector
+
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "kiosk scan --listen with [scanner] kind = 'wedge' reads the keyboard: "
+            "run it in a terminal and scan into that terminal"
+        )
+    scanner = config.scanner
+    collector = WedgeCollector(
+        gap=scanner.wedge_gap_ms / 1000,
+        min_length=scanner.wedge_min_length,
+        prefix=scanner.prefix,
+        suffix=scanner.suffix,
+    )
+
+    def ignored(burst: Burst) -> None:
+        print(
+            f"kiosk: ignored typing, not a scan (reason: {burst.reason}, "
+            f"length {len(burst.text)})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return TerminalWedgeReader(
+        sys.stdin.fileno(),
+        collector,
+        scans.put,
+        _print_status,
+        on_ignored=ignored,
+        on_interrupt=lambda: scans.put(_STOP),
+    )
+
+
+def _print_status(status: ReaderStatus) -> None:
+    state = "ok" if status.ok else "not working"
+    print(
+        f"kiosk: {status.component} {state}: {status.detail}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def listen(config: Config, clock: Clock) -> int:
+    """Print every scan of the configured reader as a JSON line until Ctrl-C."""
+    from kiosk.assembly import open_reader
+
+    scans: queue.Queue = queue.Queue()
+    kind = config.scanner.kind
+    if kind == WEDGE:
+        reader = _wedge_reader(config, scans)
+    else:
+        built = open_reader(config, scans.put, _print_status)
+        assert built is not None
+        reader = built
+    reader.start()
+    logger.info("listening for %s scans", kind)
+    print(
+        f"kiosk: listening to the {kind} reader; Ctrl-C stops",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        while True:
+            try:
+                item = scans.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if item is _STOP:
+                break
+            line = {
+                **item.to_json(),
+                "at": clock.now().astimezone(config.zone).isoformat(),
+            }
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        reader.stop()
     return EXIT_OK

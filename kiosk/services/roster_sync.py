@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.config import RosterSection
 from kiosk.services.roster import RosterError, read_roster
+from kiosk.store.components import record_component_status
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
-from kiosk.store.models import ComponentStatus
 from kiosk.store.roster import apply_roster
 
 logger = logging.getLogger(__name__)
@@ -154,15 +154,7 @@ def _record(
     store: Store, source: EventSource, at: datetime, ok: bool, detail: str, event: dict
 ) -> None:
     def work(session: Session) -> None:
-        status = session.get(ComponentStatus, (source.kiosk_id, "roster"))
-        status = status or ComponentStatus(kiosk_id=source.kiosk_id, component="roster")
-        status.school, status.ok, status.detail, status.updated_at = (
-            source.school,
-            ok,
-            detail[:200],
-            at,
-        )
-        session.add(status)
+        record_component_status(session, source, "roster", ok, detail, at)
         append_event(session, source, "roster_sync", at, detail=event)
 
     store.write(work)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -45,3 +46,15 @@ def record_component_status(
         set_={key: values[key] for key in ("school", "ok", "detail", "updated_at")},
     )
     session.execute(statement)
+
+
+def component_statuses(
+    session: Session, school: str | None = None
+) -> list[ComponentStatus]:
+    """Return the status rows, of one school or of all, by kiosk and component."""
+    query = select(ComponentStatus).order_by(
+        ComponentStatus.kiosk_id, ComponentStatus.component
+    )
+    if school is not None:
+        query = query.where(ComponentStatus.school == school)
+    return list(session.scalars(query))

@@ -14,7 +14,8 @@ from datetime import datetime
 from textual import events, work
 from textual.app import App
 
-from drivers.scanner.wedge import WedgeCollector
+from drivers.scanner.base import WEDGE, Reader, ReaderStatus, Scan
+from drivers.scanner.wedge import Burst, WedgeCollector
 from kiosk.assembly import Kiosk
 from kiosk.i18n import next_language
 from kiosk.services.badging import PrintOutcome
@@ -30,6 +31,7 @@ from kiosk.ui.screens import (
     IdleScreen,
     ResultScreen,
 )
+from kiosk.ui.wedge_keys import key_character
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +55,26 @@ class KioskApp(App[None]):
         self.school_name = kiosk.config.school_name
         scanner = kiosk.config.scanner
         self.wedge = WedgeCollector(
-            gap=scanner.wedge_gap_ms / 1000, min_length=scanner.wedge_min_length
+            gap=scanner.wedge_gap_ms / 1000,
+            min_length=scanner.wedge_min_length,
+            prefix=scanner.prefix,
+            suffix=scanner.suffix,
         )
+        self.reader: Reader | None = None
+        """The serial or camera reader; None for a keyboard wedge."""
         self.scans_handled = 0
         """Count of scans whose outcome reached the screen (tests wait on it)."""
         self.badges_handled = 0
         """Count of print outcomes that reached the app (tests wait on it)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual stops the app on an error no handler caught and prints its
+        # traceback, with local variables, when the app exits. The kiosk
+        # screen is public: the traceback goes to the log only, and
+        # `kiosk run` starts the screen again.
+        logger.critical("kiosk screen stopped by an unexpected error", exc_info=error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     def local_now(self) -> datetime:
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
@@ -70,17 +86,40 @@ class KioskApp(App[None]):
         if check_seconds:
             self.check_printer()
             self.set_interval(check_seconds, self.check_printer)
+        self.start_reader()
+
+    def on_unmount(self) -> None:
+        self.stop_reader()
+
+    # Serial and camera readers
+
+    def start_reader(self) -> None:
+        """Start the reader ``[scanner] kind`` names; it posts ScanReceived."""
+        self.reader = self.kiosk.open_reader(self._reader_scan)
+        if self.reader is None:
+            self.kiosk.record_status(
+                ReaderStatus("scanner", True, "keyboard wedge (not monitored)")
+            )
+            return
+        self.reader.start()
+
+    def stop_reader(self) -> None:
+        reader, self.reader = self.reader, None
+        if reader is None:
+            return
+        reader.stop()
+        self.kiosk.record_status(ReaderStatus(reader.component, False, "kiosk stopped"))
+
+    def _reader_scan(self, scan: Scan) -> None:
+        # Runs on the reader's thread; post_message is thread-safe.
+        self.post_message(ScanReceived(scan.payload, scan.source, scan.symbology))
 
     # Keyboard wedge
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        char = event.character
-        if event.key == "enter":
-            char = "\r"
-        elif event.key == "tab":
-            char = "\t"
+        char = key_character(event)
         if char is None:
             return
         self._take_burst(self.wedge.feed(char, event.time))
@@ -88,11 +127,11 @@ class KioskApp(App[None]):
     def _poll_wedge(self) -> None:
         self._take_burst(self.wedge.poll(time.monotonic()))
 
-    def _take_burst(self, burst) -> None:  # type: ignore[no-untyped-def]
+    def _take_burst(self, burst: Burst | None) -> None:
         if burst is None:
             return
         if burst.is_scan:
-            self.post_message(ScanReceived(burst.text.encode("utf-8"), "wedge"))
+            self.post_message(ScanReceived(burst.text.encode("utf-8"), WEDGE))
         elif (
             isinstance(self.screen, DestinationScreen) and burst.text.strip().isdigit()
         ):

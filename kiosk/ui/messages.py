@@ -17,6 +17,8 @@ class ScanReceived(Message):
     payload: bytes
     source: str
     """``wedge``, ``serial`` or ``camera``."""
+    symbology: str | None = None
+    """``qr``, ``code128``, ``pdf417``..., when the reader can tell."""
 
 
 @dataclass

@@ -211,7 +211,11 @@ class Desk:
                 for item in items
             ]
         items.append(StatusItem("store", True, self.store.dialect))
-        items.append(queries.roster_status(session, now, self.settings.roster_max_age))
+        items.append(
+            queries.roster_status(
+                session, self.where.school, now, self.settings.roster_max_age
+            )
+        )
         return items
 
     def present_now(self) -> EmergencyRoster:

@@ -206,10 +206,24 @@ def kiosk_status(session: Session, school: str) -> list[StatusItem]:
     return items
 
 
-def roster_status(session: Session, now: datetime, max_age: timedelta) -> StatusItem:
-    """Return the roster's age; red when never imported or older than ``max_age``."""
+def roster_status(
+    session: Session, school: str, now: datetime, max_age: timedelta
+) -> StatusItem:
+    """Return the roster's age; red when never imported, older than
+    ``max_age``, or when a kiosk at ``school`` reports its roster sync failing."""
     imported = last_import_at(session)
     if imported is None:
         return StatusItem("roster", False, "never imported")
     age = now - imported
+    failing = session.scalars(
+        select(ComponentStatus).where(
+            ComponentStatus.school == school,
+            ComponentStatus.component == "roster",
+            ComponentStatus.ok.is_(False),
+        )
+    ).first()
+    if failing is not None:
+        return StatusItem(
+            "roster", False, f"{_age_words(age)}, {failing.kiosk_id}: {failing.detail}"
+        )
     return StatusItem("roster", age <= max_age, _age_words(age))

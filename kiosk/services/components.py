@@ -1,0 +1,43 @@
+"""Record the state of the kiosk's devices for the desk's status line."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.clock import Clock
+from kiosk.services.checkin import Station
+from kiosk.store.components import record_component_status
+from kiosk.store.database import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+class ComponentStatusRecorder:
+    """Writes each change of a component's state to the component status table.
+
+    Called from reader threads. A store that cannot be written loses the status
+    update (it is logged), never the reader.
+    """
+
+    def __init__(self, store: Store, station: Station, clock: Clock) -> None:
+        self.store = store
+        self.station = station
+        self.clock = clock
+
+    def record(self, component: str, ok: bool, detail: str) -> None:
+        at = self.clock.now()
+        try:
+            self.store.write(
+                lambda session: record_component_status(
+                    session, self.station.source, component, ok, detail, at
+                )
+            )
+        except (SQLAlchemyError, StoreError) as exc:
+            logger.warning(
+                "could not record %s status (%s): %s",
+                component,
+                "ok" if ok else "down",
+                exc,
+            )
