@@ -411,6 +411,26 @@ class DeskSection:
     )
     """A desk or review session left idle this long locks itself."""
 
+    alert_timeout_minutes: float = field(
+        default=10.0, metadata=_check(lambda v: 1 <= v <= 240, "1 to 240 minutes")
+    )
+    """A refusal alert no clerk acknowledges within this time is marked
+    ``timed_out`` and listed for the principal."""
+
+    poll_seconds: float = field(
+        default=0.5, metadata=_check(lambda v: 0.1 <= v <= 10, "0.1 to 10 seconds")
+    )
+    """How often the desk asks the store for new events (refusals, sign-ins)."""
+
+    roster_max_age_hours: float = field(
+        default=36.0, metadata=_check(lambda v: 1 <= v <= 720, "1 to 720 hours")
+    )
+    """The status line shows the roster red when its last import is older."""
+
+    desk_id: str = ""
+    """Name of this desk in the event log; empty means ``desk-`` and the
+    machine's host name."""
+
 
 def _clock_time(text: str) -> bool:
     parts = text.split(":")

@@ -23,4 +23,14 @@ class CommandError(Exception):
 
 def module_names() -> list[str]:
     """Return the command modules, in the order ``kiosk --help`` lists them."""
-    return ["run", "scan", "roster", "report", "review", "badge", "staff", "doctor"]
+    return [
+        "run",
+        "scan",
+        "roster",
+        "report",
+        "review",
+        "badge",
+        "staff",
+        "doctor",
+        "desk",
+    ]

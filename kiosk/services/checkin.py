@@ -142,6 +142,18 @@ class CheckIn:
         )
         return result
 
+    def screen_person(
+        self, session: Session, person: Person, credential: str, now: datetime
+    ) -> ScanResult:
+        """Sign ``person`` in or refuse them inside the caller's write transaction.
+
+        The same path a scan takes once it has found the person; the desk uses
+        it for people looked up by name or date of birth. Like a scan, it signs
+        out a person whose visit here today is open past the rescan guard, so
+        callers check for such a visit first.
+        """
+        return self._arrive_or_leave(session, person, credential, [], now)
+
     def _decide(
         self, session: Session, scan: object, now: datetime, size: int
     ) -> ScanResult:
