@@ -210,3 +210,16 @@ def test_screen_restarts_after_errors_then_gives_up():
         lambda: 1, monotonic=lambda: next(clock), pause=lambda s: None
     )
     assert always_failing == 1
+
+
+async def test_kiosk_marks_visits_open_after_closing(kiosk_for):
+    clock = FixedClock.at_local("2026-12-04T09:00", "America/Chicago")
+    kiosk = kiosk_for(clock)
+    app = KioskApp(kiosk)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, app, "OTP-100009")
+        clock.advance(timedelta(hours=8, minutes=30))
+        app.close_day()
+        await wait_for(pilot, lambda: _visit(kiosk).sign_out_method is not None)
+    assert _visit(kiosk).sign_out_method == "not_signed_out"
+    assert _visit(kiosk).signed_out_at is None

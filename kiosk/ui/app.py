@@ -36,6 +36,9 @@ from kiosk.ui.wedge_keys import key_character
 logger = logging.getLogger(__name__)
 
 WEDGE_POLL_SECONDS = 0.02
+CLOSE_DAY_SECONDS = 300.0
+"""How often the kiosk marks visits still open after closing time, so the
+day's log is right even where the daily job is not installed."""
 LANGUAGE_KEYS = ("l", "L")
 
 
@@ -87,6 +90,7 @@ class KioskApp(App[None]):
             self.check_printer()
             self.set_interval(check_seconds, self.check_printer)
         self.start_reader()
+        self.set_interval(CLOSE_DAY_SECONDS, self.close_day)
 
     def on_unmount(self) -> None:
         self.stop_reader()
@@ -232,6 +236,23 @@ class KioskApp(App[None]):
         screen = self.screen
         if isinstance(screen, ResultScreen) and screen.visit_id == message.visit_id:
             screen.badge_done(message.outcome)
+
+    @work(thread=True, group="close-day", exclusive=True, exit_on_error=False)
+    def close_day(self) -> None:
+        """Mark this school's visits still open after closing time."""
+        from kiosk.services.closing import close_open_visits
+
+        kiosk = self.kiosk
+        try:
+            close_open_visits(
+                kiosk.store,
+                kiosk.station.source,
+                kiosk.clock.now(),
+                kiosk.station.zone,
+                kiosk.config.closing_time,
+            )
+        except Exception:
+            logger.exception("marking visits open after closing time failed")
 
     @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
     def check_printer(self) -> None:
