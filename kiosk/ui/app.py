@@ -79,6 +79,17 @@ class KioskApp(App[None]):
         super()._handle_exception(error)
         self._exit_renderables.clear()
 
+    async def action_quit(self) -> None:
+        if self.kiosk.config.kiosk.allow_quit:
+            await super().action_quit()
+        else:
+            logger.info("quit key ignored ([kiosk] allow_quit is off)")
+
+    def action_help_quit(self) -> None:
+        # Textual shows "press Ctrl+Q to quit" on Ctrl+C; visitors need no hint.
+        if self.kiosk.config.kiosk.allow_quit:
+            super().action_help_quit()
+
     def local_now(self) -> datetime:
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
 
