@@ -63,6 +63,8 @@ class KioskApp(App[None]):
             prefix=scanner.prefix,
             suffix=scanner.suffix,
         )
+        self._last_key_handled = 0.0
+        """Monotonic time the app last handled a key event."""
         self.reader: Reader | None = None
         """The serial or camera reader; None for a keyboard wedge."""
         self.scans_handled = 0
@@ -137,10 +139,17 @@ class KioskApp(App[None]):
         char = key_character(event)
         if char is None:
             return
+        self._last_key_handled = time.monotonic()
         self._take_burst(self.wedge.feed(char, event.time))
 
     def _poll_wedge(self) -> None:
-        self._take_burst(self.wedge.poll(time.monotonic()))
+        now = time.monotonic()
+        # When the app falls behind, keys of one burst wait in the message
+        # queue while this timer runs; a quiet gap only counts once the app
+        # has also handled no key for that long.
+        if now - self._last_key_handled <= self.wedge.gap:
+            return
+        self._take_burst(self.wedge.poll(now))
 
     def _take_burst(self, burst: Burst | None) -> None:
         if burst is None:
