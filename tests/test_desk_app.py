@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from textual.widgets import Input, Static, TabbedContent
 
+from kiosk.store import Store
 from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
 from kiosk.ui.desk.lookup import LookupScreen
@@ -497,3 +499,25 @@ async def test_status_line_store_red_when_unreachable(make_config, tmp_path, pg_
                 "the store to show red",
             )
             assert isinstance(app.screen, DeskScreen)
+
+
+async def test_names_are_shown_literally_not_as_markup(sqlite_desk_env):
+    env = sqlite_desk_env
+    store = Store(env.config.store_url)
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE people SET first_name = 'Mary [/]', last_name = '[b]Rahman' "
+                "WHERE person_id = 'P003'"
+            )
+        )
+    store.close()
+    env.scan("badge_P003_ALD.bin")
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        [row] = table_rows(app, "#alerts")
+        assert row[1] == "Mary [/] [b]Rahman"
+        await pilot.press("o")
+        await pilot.pause(0.2)
+        title = str(app.screen.query_one(".dialog-title", Static).content)
+        assert title == "Override: admit Mary [/] [b]Rahman"

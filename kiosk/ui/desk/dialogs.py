@@ -25,9 +25,14 @@ class OverrideDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Override: admit {self.alert.name}", classes="dialog-title")
             yield Static(
-                f"{self.alert.organization}\n{reason_text(self.alert.reasons)}"
+                f"Override: admit {self.alert.name}",
+                classes="dialog-title",
+                markup=False,
+            )
+            yield Static(
+                f"{self.alert.organization}\n{reason_text(self.alert.reasons)}",
+                markup=False,
             )
             yield Static("Reason for admitting this person today (required):")
             yield Input(id="override-reason", max_length=500)
@@ -56,8 +61,10 @@ class SignOutDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Sign out {self.person.name}", classes="dialog-title")
-            yield Static(self.person.organization)
+            yield Static(
+                f"Sign out {self.person.name}", classes="dialog-title", markup=False
+            )
+            yield Static(self.person.organization, markup=False)
             yield Static("Note (optional):")
             yield Input(id="sign-out-note", max_length=500)
             yield Static("Enter: sign out    Esc: cancel", classes="hint")

@@ -6,6 +6,7 @@ import time
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -35,6 +36,7 @@ class EmergencyScreen(Screen[None]):
         yield Static(
             f"{self.roster.school_name} | as of {self.roster.local_time(self.zone)}",
             id="emergency-subtitle",
+            markup=False,
         )
         yield Static("Printing…", id="emergency-print")
         table = DataTable(id="emergency-list", cursor_type="row", zebra_stripes=True)
@@ -42,8 +44,8 @@ class EmergencyScreen(Screen[None]):
         for number, person in enumerate(self.roster.people, start=1):
             table.add_row(
                 str(number),
-                person.name,
-                person.organization,
+                Text(person.name),
+                Text(person.organization),
                 local_clock(person.since, self.zone),
                 "VISITOR" if person.visitor else person.credential,
             )

@@ -22,7 +22,9 @@ class LockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lock"):
-            yield Static(f"Front desk: {self.school_name}", id="lock-title")
+            yield Static(
+                f"Front desk: {self.school_name}", id="lock-title", markup=False
+            )
             yield Static("Sign in with your username and PIN.", id="lock-prompt")
             yield Input(placeholder="username", id="username", max_length=64)
             yield Input(

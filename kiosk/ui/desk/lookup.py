@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -65,8 +66,8 @@ class LookupScreen(ModalScreen[None]):
         table.clear()
         for match in matches:
             table.add_row(
-                match.name,
-                match.organization,
+                Text(match.name),
+                Text(match.organization),
                 match.date_of_birth.isoformat(),
                 match.role,
                 key=match.person_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,7 +23,9 @@ def _fill(table: DataTable, rows: list[tuple[int, tuple[str, ...]]]) -> None:
         selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
     table.clear()
     for key, cells in rows:
-        table.add_row(*cells, key=str(key))
+        # Text cells: a name such as "Mary [Beth]" is shown as typed, not
+        # read as markup.
+        table.add_row(*(Text(cell) for cell in cells), key=str(key))
     keys = [str(key) for key, _ in rows]
     if selected in keys:
         table.move_cursor(row=keys.index(selected))
@@ -63,6 +66,7 @@ class DeskScreen(Screen[None]):
             f"{self.school_name} front desk | {self.staff.display_name} "
             f"({self.staff.role})",
             id="desk-title",
+            markup=False,
         )
         yield Static("No open alerts", id="alerts-title")
         alerts = DataTable(id="alerts", cursor_type="row", zebra_stripes=True)
