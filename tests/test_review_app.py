@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, Select, Static
 
 from kiosk.clock import FixedClock
@@ -346,3 +347,95 @@ def test_demo_builds_last_week_once(tmp_path):
     assert visits == 36
     _demo(tmp_path / "demo", clock)
     assert database.stat().st_mtime_ns == built
+
+
+def screen_lines(widget) -> str:
+    """Return the text ``widget`` draws on the terminal, one line per row."""
+    width, height = widget.size
+    return "\n".join(
+        strip.text for strip in widget.render_lines(Region(0, 0, width, height))
+    )
+
+
+async def test_names_and_notes_that_look_like_markup(review):
+    context, _ = review
+    # Jonah (W007) forgot to sign out on Friday; Wren (W001) came as usual.
+    with context.store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE people SET first_name = '[/]' WHERE person_id = 'W007'")
+        )
+        connection.execute(
+            text(
+                "UPDATE people SET first_name = 'Mary [Beth]' WHERE person_id = 'W001'"
+            )
+        )
+        connection.execute(
+            text(
+                "UPDATE organizations SET name = 'Lantern [Reading] Club' "
+                "WHERE org_id = 'WK-LRC'"
+            )
+        )
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        assert {"[/] Whitlock", "Mary [Beth] Talbot"} <= set(people(screen))
+        table = screen.query_one("#visits", DataTable)
+        drawn = screen_lines(table)
+        assert "[/] Whitlock" in drawn
+        assert "Mary [Beth] Talbot" in drawn
+        assert "Lantern [Reading] Club" in drawn
+        options = screen.query_one("#organization", Select)._options
+        assert "Lantern [Reading] Club" in [str(prompt) for prompt, _ in options]
+
+        jonah = next(row for row in screen.shown if row.person == "[/] Whitlock")
+        table.move_cursor(row=screen.shown.index(jonah))
+        await pilot.pause()
+        assert "Visit" in static_text(screen, "#detail")
+        assert "[/] Whitlock" in screen_lines(screen.query_one("#detail", Static))
+
+        await pilot.press("n")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, NotSignedOutScreen) and app.screen.loaded,
+        )
+        listing = app.screen
+        listing.query_one("#nso", DataTable).move_cursor(
+            row=[r.visit_id for r in listing.rows].index(jonah.visit_id)
+        )
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimeOutScreen))
+        assert "[/] Whitlock" in screen_lines(app.screen.query_one("#timeout-title"))
+        app.screen.query_one("#timeout-at", Input).value = "16:10"
+        app.screen.query_one("#timeout-note", Input).value = "Desk sheet [/] said so"
+        await pilot.click("#timeout-save")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotSignedOutScreen))
+        await wait_for(
+            pilot,
+            lambda: any(
+                r.visit_id == jonah.visit_id and r.time_out for r in app.screen.rows
+            ),
+        )
+        assert "Desk sheet [/] said so" in screen_lines(
+            app.screen.query_one("#nso", DataTable)
+        )
+
+        # The list opens again without a crash now that the note is stored.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DayScreen))
+        await pilot.press("n")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, NotSignedOutScreen) and app.screen.loaded,
+        )
+        assert "Desk sheet [/] said so" in screen_lines(
+            app.screen.query_one("#nso", DataTable)
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DayScreen))
+        row = next(r for r in screen.rows if r.visit_id == jonah.visit_id)
+        table.move_cursor(row=screen.shown.index(row))
+        await pilot.pause()
+        assert "Note: Desk sheet [/] said so" in screen_lines(
+            screen.query_one("#detail", Static)
+        )
+        assert app.return_code is None

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from kiosk.services.closing import ClosingError, local_instant, record_time_out
 from kiosk.services.reports import VisitRow
+from kiosk.ui.literal import literal_cells
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +43,13 @@ class NotSignedOutScreen(Screen[None]):
             yield Static(
                 f"Not signed out: {self.day - timedelta(days=DAYS_BACK)} to {self.day}",
                 classes="page-title",
+                markup=False,
             )
             yield Static(
                 "Marked at closing time with no time out. Pick one and press o to "
                 "record when the person really left.",
                 id="nso-help",
+                markup=False,
             )
             yield DataTable(id="nso", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -74,7 +77,9 @@ class NotSignedOutScreen(Screen[None]):
                 )
         except Exception:
             logger.exception("loading visits not signed out failed")
-            self.app.call_from_thread(self.notify, "Could not read the visits.")
+            self.app.call_from_thread(
+                self.notify, "Could not read the visits.", markup=False
+            )
             return
         marked = [row for row in rows if row.outcome == "not_signed_out"]
         self.app.call_from_thread(self.fill, marked)
@@ -88,12 +93,14 @@ class NotSignedOutScreen(Screen[None]):
                 f"{row.clock_out} by {row.signed_out_by}" if row.time_out else "not yet"
             )
             table.add_row(
-                row.day,
-                row.clock_in,
-                row.person,
-                row.organization,
-                recorded,
-                row.sign_out_note,
+                *literal_cells(
+                    row.day,
+                    row.clock_in,
+                    row.person,
+                    row.organization,
+                    recorded,
+                    row.sign_out_note,
+                ),
                 key=str(row.visit_id),
             )
         if not rows:
@@ -135,6 +142,7 @@ class TimeOutScreen(ModalScreen[bool]):
                 f"Time out for {self.row.person}, in at {self.row.clock_in} on "
                 f"{self.row.day}",
                 id="timeout-title",
+                markup=False,
             )
             yield Input(placeholder="Time out, HH:MM", id="timeout-at", max_length=5)
             yield Input(
@@ -142,7 +150,7 @@ class TimeOutScreen(ModalScreen[bool]):
                 id="timeout-note",
                 max_length=500,
             )
-            yield Static("", id="timeout-message")
+            yield Static("", id="timeout-message", markup=False)
             with Horizontal(id="timeout-buttons"):
                 yield Button("Save", id="timeout-save", variant="primary")
                 yield Button("Cancel", id="timeout-cancel")

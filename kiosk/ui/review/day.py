@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.services.export import summary_counts
 from kiosk.services.reports import VisitRow, day_rows
+from kiosk.ui.literal import literal_cells
 from kiosk.ui.review import filters
 from kiosk.ui.review.filters import ViewFilter
 from kiosk.ui.review.messages import ActionDone, DayLoaded, StoreFailed
@@ -118,11 +119,13 @@ class DayScreen(Screen[None]):
         """File the last export from this screen was written to."""
 
     def compose(self) -> ComposeResult:
+        # Every Static here shows names, notes or reasons as typed: none is
+        # parsed as Textual markup.
         with Vertical(id="day"):
             with Horizontal(id="day-heading"):
-                yield Static(id="day-title")
-                yield Static(id="log-status")
-            yield Static(id="day-summary")
+                yield Static(id="day-title", markup=False)
+                yield Static(id="log-status", markup=False)
+            yield Static(id="day-summary", markup=False)
             with Horizontal(id="filters"):
                 yield Input(
                     placeholder="Search person, organization, destination, reason",
@@ -134,9 +137,9 @@ class DayScreen(Screen[None]):
                     prompt="All outcomes",
                     id="outcome",
                 )
-            yield Static(id="sort-line")
+            yield Static(id="sort-line", markup=False)
             yield DataTable(id="visits", cursor_type="row", zebra_stripes=True)
-            yield Static(id="detail")
+            yield Static(id="detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -195,7 +198,7 @@ class DayScreen(Screen[None]):
         keep = (
             self.view.organization if self.view.organization in organizations else None
         )
-        select.set_options([(name, name) for name in organizations])
+        select.set_options([(Text(name), name) for name in organizations])
         if keep:
             select.value = keep
         else:
@@ -210,10 +213,10 @@ class DayScreen(Screen[None]):
         self.loaded_day = message.day
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        self.notify(message.what, severity="error", timeout=8)
+        self.notify(message.what, severity="error", timeout=8, markup=False)
 
     def on_action_done(self, message: ActionDone) -> None:
-        self.notify(message.notice, timeout=6)
+        self.notify(message.notice, timeout=6, markup=False)
         self.app.verification = None  # type: ignore[attr-defined]
         self.load()
 
@@ -239,14 +242,16 @@ class DayScreen(Screen[None]):
         table.clear()
         for row in self.shown:
             table.add_row(
-                row.clock_in,
-                row.clock_out,
-                row.length_text,
-                row.person,
-                row.organization,
-                row.role,
-                row.destination,
-                row.how_signed_out,
+                *literal_cells(
+                    row.clock_in,
+                    row.clock_out,
+                    row.length_text,
+                    row.person,
+                    row.organization,
+                    row.role,
+                    row.destination,
+                    row.how_signed_out,
+                ),
                 outcome_cell(row),
                 key=str(row.visit_id),
             )
@@ -426,4 +431,6 @@ class DayScreen(Screen[None]):
             self.post_message(StoreFailed(f"Export failed: {exc.strerror}"))
             return
         self.exported = path
-        self.app.call_from_thread(self.notify, f"Saved {path}", timeout=10)
+        self.app.call_from_thread(
+            self.notify, f"Saved {path}", timeout=10, markup=False
+        )
