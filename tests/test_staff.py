@@ -152,3 +152,71 @@ def test_staff_add_command(make_config, monkeypatch):
     )
     assert status == 0
     assert "p.lindqvist (principal) at ALD" in output
+
+
+@pytest.mark.parametrize(
+    ("username", "display_name", "reason", "message"),
+    [
+        ("c.ortiz", "Cam\x1b[2J Ortiz", "invalid_name", "control character U+001B"),
+        ("c.ortiz", "Cam\nOrtiz", "invalid_name", "control character U+000A"),
+        ("c.ortiz", "   ", "invalid_name", "missing"),
+        ("c.ortiz", "C" * 201, "invalid_name", "longer than 200 characters"),
+        ("c.ortiz\x07", "Cam Ortiz", "invalid_username", "letters, digits"),
+        ("c" * 65, "Cam Ortiz", "invalid_username", "at most 64 characters"),
+    ],
+)
+def test_bad_names_are_rejected(store, clock, username, display_name, reason, message):
+    with pytest.raises(StaffError) as error:
+        add_staff(
+            store,
+            SOURCE,
+            clock.now(),
+            username=username,
+            display_name=display_name,
+            role="clerk",
+            school="ALD",
+            pin="482913",
+        )
+    assert error.value.reason == reason
+    assert message in str(error.value)
+    with store.read() as session:
+        assert session.scalar(select(Staff)) is None
+
+
+def test_display_name_is_stored_trimmed(store, clock):
+    member = add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="  Cam Ortiz ",
+        role="clerk",
+        school="ALD",
+        pin="482913",
+    )
+    assert member.display_name == "Cam Ortiz"
+
+
+def test_staff_add_command_rejects_control_characters(make_config, monkeypatch, capsys):
+    config = make_config()
+    monkeypatch.setattr("sys.stdin", io.StringIO("5550123\n"))
+    status, output = run_kiosk(
+        [
+            "--config",
+            str(config),
+            "staff",
+            "add",
+            "p.lindqvist",
+            "--name",
+            "Pat\tLindqvist",
+            "--role",
+            "principal",
+            "--pin-stdin",
+        ]
+    )
+    assert status == 1
+    assert output == ""
+    error = capsys.readouterr().err.strip()
+    assert error.endswith(
+        "account not saved: the name contains the control character U+0009"
+    )

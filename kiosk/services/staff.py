@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.services.freetext import text_problem
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
 from kiosk.store.models import Staff
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 CLERK, PRINCIPAL, ADMIN = "clerk", "principal", "admin"
 ROLES = (CLERK, PRINCIPAL, ADMIN)
 PIN_LENGTHS = range(4, 13)
+MAX_USERNAME_LENGTH = 64
+MAX_DISPLAY_NAME_LENGTH = 200
 
 _hasher = PasswordHasher()
 
@@ -63,6 +66,18 @@ def check_pin(pin: str) -> None:
         raise StaffError("invalid_pin", "a PIN is 4 to 12 digits")
 
 
+def check_display_name(name: str) -> str:
+    """Return ``name`` without surrounding spaces, or raise StaffError when it
+    is empty, too long or holds a control character."""
+    name = name.strip()
+    if not name:
+        raise StaffError("invalid_name", "the name shown on screens is missing")
+    problem = text_problem(name, MAX_DISPLAY_NAME_LENGTH)
+    if problem is not None:
+        raise StaffError("invalid_name", f"the name {problem}")
+    return name
+
+
 def _member(row: Staff) -> StaffMember:
     return StaffMember(row.id, row.username, row.display_name, row.role, row.school)
 
@@ -88,6 +103,12 @@ def add_staff(
         raise StaffError(
             "invalid_username", "a username is letters, digits, '.' or '-'"
         )
+    if len(username) > MAX_USERNAME_LENGTH:
+        raise StaffError(
+            "invalid_username",
+            f"a username is at most {MAX_USERNAME_LENGTH} characters",
+        )
+    display_name = check_display_name(display_name)
     check_pin(pin)
     pin_hash = _hasher.hash(pin)
 
