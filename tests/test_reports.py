@@ -506,3 +506,24 @@ def test_json_export_keeps_formula_text_exact(week, tmp_path):
     rows = json.loads(output)
     for name, value in FORMULAS.items():
         assert value in {row[name] for row in rows}, name
+
+
+def test_lock_out_message_uses_school_time(week, monkeypatch, capsys):
+    config, _ = week
+    clock = FixedClock(local(FRIDAY, "17:30"))
+    args = ["--config", str(config), "report", "day", "--as", "d.whitfield"]
+    errors = []
+    for _ in range(6):
+        monkeypatch.setattr("sys.stdin", io.StringIO("000000\n"))
+        status, _ = run_kiosk([*args, "--pin-stdin"], clock)
+        assert status == 1
+        errors.append(capsys.readouterr().err.strip())
+    assert errors[0].endswith("sign-in failed: unknown user or wrong PIN")
+    # The fifth wrong PIN locks the account for ten minutes; 17:30 in Chicago
+    # is 23:30 UTC.
+    assert errors[4].endswith(
+        "sign-in failed: too many wrong PINs; locked until 17:40 CST"
+    )
+    assert errors[5].endswith(
+        "sign-in failed: too many wrong PINs; locked until 17:40 CST"
+    )

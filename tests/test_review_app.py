@@ -439,3 +439,24 @@ async def test_names_and_notes_that_look_like_markup(review):
             screen.query_one("#detail", Static)
         )
         assert app.return_code is None
+
+
+async def test_lock_out_shows_school_time(review):
+    context, _ = review
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        for attempt in range(5):
+            await sign_in(pilot, "d.whitfield", "999999")
+            await wait_for(
+                pilot,
+                lambda: "PIN" in static_text(app.screen, "#signin-message"),
+            )
+            if attempt < 4:
+                app.screen.query_one("#signin-message", Static).update("")
+                app.screen.query_one("#username", Input).value = ""
+        # Friday 17:30 in Chicago is 23:30 UTC; the lock lasts ten minutes.
+        assert (
+            static_text(app.screen, "#signin-message")
+            == "too many wrong PINs; locked until 17:40 CST"
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -129,6 +129,15 @@ def add_staff(
     return store.write(work)
 
 
+def locked_until_text(until: datetime, now: datetime, zone: tzinfo) -> str:
+    """Return when a lock ends as the school's wall clock shows it, with the
+    zone's abbreviation, and with the date when that is not today."""
+    local = until.astimezone(zone)
+    if local.date() != now.astimezone(zone).date():
+        return f"{local:%Y-%m-%d %H:%M %Z}"
+    return f"{local:%H:%M %Z}"
+
+
 def authenticate(
     store: Store,
     source: EventSource,
@@ -136,11 +145,14 @@ def authenticate(
     username: str,
     pin: str,
     policy: LockoutPolicy = LockoutPolicy(),
+    *,
+    zone: tzinfo,
 ) -> StaffMember:
     """Return the member whose PIN this is, or raise StaffError.
 
     Reasons: ``unknown_user``, ``inactive``, ``locked`` (too many wrong PINs;
-    the message says until when) and ``wrong_pin``.
+    the message says until when, in ``zone``, the school's time zone) and
+    ``wrong_pin``.
     """
 
     def work(session: Session) -> StaffMember | StaffError:
@@ -173,10 +185,8 @@ def authenticate(
                 at,
                 detail={"staff_id": row.id, "reason": "locked"},
             )
-            return StaffError(
-                "locked",
-                f"too many wrong PINs; locked until {row.locked_until:%H:%M} UTC",
-            )
+            until = locked_until_text(row.locked_until, at, zone)
+            return StaffError("locked", f"too many wrong PINs; locked until {until}")
         try:
             _hasher.verify(row.pin_hash, pin)
         except (VerificationError, InvalidHashError):
@@ -193,8 +203,9 @@ def authenticate(
                 append_event(
                     session, source, "staff_locked", at, detail={"staff_id": row.id}
                 )
+                until = locked_until_text(row.locked_until, at, zone)
                 return StaffError(
-                    "locked", "too many wrong PINs; the account is locked for a while"
+                    "locked", f"too many wrong PINs; locked until {until}"
                 )
             return StaffError("wrong_pin", "unknown user or wrong PIN")
         row.failed_attempts, row.locked_until = 0, None

@@ -76,6 +76,7 @@ class SignInScreen(Screen[None]):
                 username,
                 pin,
                 lockout_policy(context.config),
+                zone=context.zone,
             )
         except StaffError as exc:
             self.post_message(SignInFailed(str(exc)))
