@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.services.reports import VisitRow
+from kiosk.services.reports import DISPLAY_ONLY_FIELDS, VisitRow
 
 LIST_FIELDS = ("reasons", "notices", "confidential_reasons")
 
@@ -48,7 +48,7 @@ class ReportScope:
 
 
 def field_names(confidential: bool) -> list[str]:
-    names = [f.name for f in fields(VisitRow)]
+    names = [f.name for f in fields(VisitRow) if f.name not in DISPLAY_ONLY_FIELDS]
     if not confidential:
         names.remove("confidential_reasons")
     return names
@@ -56,6 +56,8 @@ def field_names(confidential: bool) -> list[str]:
 
 def row_dict(row: VisitRow, confidential: bool) -> dict[str, Any]:
     values = asdict(row)
+    for name in DISPLAY_ONLY_FIELDS:
+        values.pop(name)
     if not confidential:
         values.pop("confidential_reasons")
     elif values["confidential_reasons"] is None:

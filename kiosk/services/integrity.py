@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.services.plurals import counted
 from kiosk.store.events import GENESIS_HASH, event_hash
 from kiosk.store.models import ChainHead, Event
 
@@ -224,7 +225,8 @@ def describe(result: Verification, zone: ZoneInfo | None = None) -> str:
     if result.checked == 0:
         return "log verifies: no entries yet"
     return (
-        f"log verifies: {result.checked} entries, events {result.first_id} to "
+        f"log verifies: {counted(result.checked, 'entry', 'entries')}, "
+        f"events {result.first_id} to "
         f"{result.last_id}, from {result.anchor}; head hash {result.head_hash}"
     )
 
@@ -242,6 +244,6 @@ def day_status(
     end = day_bounds(day, zone)[1]
     if day_verifies(session, result, school, end):
         if result.ok:
-            return f"Log verified ({result.checked} entries)"
+            return f"Log verified ({counted(result.checked, 'entry', 'entries')})"
         return "Log verified for this day; a later entry is broken"
     return f"LOG BROKEN: {result.broken.describe(zone)}"  # type: ignore[union-attr]

@@ -12,5 +12,6 @@ from rich.text import Text
 
 
 def literal_cells(*values: str) -> list[Text]:
-    """Return DataTable cells that show ``values`` exactly as typed."""
-    return [Text(value) for value in values]
+    """Return DataTable cells that show ``values`` exactly as typed, on one
+    line, ending in "…" where the column is narrower than the text."""
+    return [Text(value, no_wrap=True, overflow="ellipsis") for value in values]

@@ -17,32 +17,61 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.services.export import summary_counts
+from kiosk.services.plurals import counted
 from kiosk.services.reports import VisitRow, day_rows
 from kiosk.ui.literal import literal_cells
 from kiosk.ui.review import filters
+from kiosk.ui.review.columns import ColumnSpec, fit_widths
 from kiosk.ui.review.filters import ViewFilter
 from kiosk.ui.review.messages import ActionDone, DayLoaded, StoreFailed
 
 logger = logging.getLogger(__name__)
 
+DAY_KEYS = Binding.Group("Day")
+
 COLUMNS = (
-    ("In", "time", 5),
-    ("Out", "time", 5),
-    ("Length", "length", 6),
-    ("Person", "person", 20),
-    ("Organization", "organization", 22),
-    ("Role", None, 9),
-    ("Destination", None, 11),
-    ("How signed out", None, 24),
-    ("Outcome", "outcome", 40),
+    ColumnSpec("In", "time", 9),
+    ColumnSpec("Out", "time", 9),
+    ColumnSpec("Length", "length", 6),
+    ColumnSpec("Person", "person", 12),
+    ColumnSpec("Organization", "organization", 12),
+    ColumnSpec("Role", None, 9),
+    ColumnSpec("Destination", None, 11),
+    ColumnSpec("How signed out", None, 14),
+    ColumnSpec("Outcome", "outcome", 16),
 )
-"""Label, sort key a header click picks, and width in cells."""
+"""The day table's columns. At 120 terminal columns the minimums fit with
+room to spare; wider terminals give names and reasons more room."""
+
+SCROLLBAR_WIDTH = 2
+"""Cells kept free for the table's vertical scroll bar."""
+
+KEY_HINTS = "s sort · / search · f this person · esc clear filters"
 
 
-def outcome_cell(row: VisitRow) -> Text:
+def outcome_words(row: VisitRow) -> str:
     words = row.outcome_text
     if row.reasons:
         words += ": " + row.reasons_text
+    return words
+
+
+def row_texts(row: VisitRow) -> list[str]:
+    """Return the text of each of a visit's cells in the day table."""
+    return [
+        row.clock_in,
+        row.clock_out,
+        row.length_text,
+        row.person,
+        row.organization,
+        row.role,
+        row.destination,
+        row.how_signed_out,
+        outcome_words(row),
+    ]
+
+
+def outcome_cell(row: VisitRow) -> Text:
     style = {
         "denied": "bold red",
         "not_signed_out": "bold yellow",
@@ -50,7 +79,9 @@ def outcome_cell(row: VisitRow) -> Text:
     }.get(row.outcome, "")
     if row.overridden:
         style = "bold magenta"
-    return Text(words, style=style)
+    cell = literal_cells(outcome_words(row))[0]
+    cell.stylize(style)
+    return cell
 
 
 def describe_row(row: VisitRow) -> str:
@@ -85,14 +116,28 @@ def describe_row(row: VisitRow) -> str:
 class DayScreen(Screen[None]):
     """One day's visits at the school."""
 
+    # The footer fits in 120 columns: moving between days is one entry, and
+    # the keys for searching and sorting are listed above the table instead.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "move_day(-1)", "Day before", key_display="["),
-        Binding("right_square_bracket", "move_day(1)", "Day after", key_display="]"),
+        Binding(
+            "left_square_bracket",
+            "move_day(-1)",
+            "Day before",
+            key_display="[",
+            group=DAY_KEYS,
+        ),
+        Binding(
+            "right_square_bracket",
+            "move_day(1)",
+            "Day after",
+            key_display="]",
+            group=DAY_KEYS,
+        ),
         Binding("t", "today", "Today"),
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("f", "only_person", "This person"),
-        Binding("escape", "clear_filters", "Clear filters"),
+        Binding("slash", "focus_search", "Search", key_display="/", show=False),
+        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("f", "only_person", "This person", show=False),
+        Binding("escape", "clear_filters", "Clear filters", show=False),
         Binding("c", "charts", "Charts"),
         Binding("w", "week", "Week"),
         Binding("e", "digest", "Exceptions"),
@@ -100,7 +145,7 @@ class DayScreen(Screen[None]):
         Binding("o", "record_time_out", "Record time out", show=False),
         Binding("k", "close_day", "Close day"),
         Binding("p", "export_pdf", "PDF"),
-        Binding("x", "export_csv", "CSV", show=False),
+        Binding("x", "export_csv", "CSV"),
         Binding("r", "reverify", "Reload", show=False),
         Binding("ctrl+l", "app.lock", "Lock"),
         Binding("q", "app.quit", "Quit"),
@@ -117,6 +162,7 @@ class DayScreen(Screen[None]):
         self.log_ok: bool | None = None
         self.exported: Path | None = None
         """File the last export from this screen was written to."""
+        self.column_widths: list[int] = []
 
     def compose(self) -> ComposeResult:
         # Every Static here shows names, notes or reasons as typed: none is
@@ -143,11 +189,12 @@ class DayScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#visits", DataTable)
-        for label, _, width in COLUMNS:
-            table.add_column(label, key=label, width=width)
-        table.focus()
+        self.query_one("#visits", DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        # The table has its new size only after the next layout.
+        self.call_after_refresh(self.refresh_table, keep_cursor=True)
 
     # Loading
 
@@ -222,39 +269,49 @@ class DayScreen(Screen[None]):
 
     # Table
 
-    def refresh_table(self) -> None:
+    def fit_columns(self, cells: list[list[str]]) -> None:
+        """Size the columns to the table's width; rebuild them when that changes."""
+        table = self.query_one("#visits", DataTable)
+        padding = 2 * table.cell_padding * len(COLUMNS)
+        available = table.size.width - SCROLLBAR_WIDTH - padding
+        contents = [[line[i] for line in cells] for i in range(len(COLUMNS))]
+        widths = fit_widths(COLUMNS, contents, available)
+        if widths == self.column_widths:
+            return
+        table.clear(columns=True)
+        for spec, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(spec.label, key=spec.label, width=width)
+        self.column_widths = widths
+
+    def refresh_table(self, keep_cursor: bool = False) -> None:
         counts = summary_counts(self.rows)
         self.query_one("#day-summary", Static).update(
-            f"{counts['visits']} visits by {counts['people']} people · "
+            f"{counted(counts['visits'], 'visit')} by "
+            f"{counted(counts['people'], 'person', 'people')} · "
             f"{counts['refusals']} refused · {counts['overrides']} overridden · "
             f"{counts['not_signed_out']} not signed out · "
             f"{counts['in_building']} in the building"
         )
         self.shown = filters.apply(self.rows, self.view)
         order = "descending" if self.view.descending else "ascending"
-        shown = (
-            f"{len(self.shown)} of {len(self.rows)} shown" if self.view.active else ""
-        )
-        self.query_one("#sort-line", Static).update(
-            f"Sorted by {self.view.sort} ({order}). {shown}".strip()
-        )
+        parts = [f"Sorted by {self.view.sort} ({order})."]
+        if self.view.active:
+            parts.append(f"{len(self.shown)} of {len(self.rows)} shown.")
+        parts.append(KEY_HINTS)
+        self.query_one("#sort-line", Static).update(" ".join(parts))
         table = self.query_one("#visits", DataTable)
+        cursor = table.cursor_row
+        cells = [row_texts(row) for row in self.shown]
+        self.fit_columns(cells)
         table.clear()
-        for row in self.shown:
+        for row, texts in zip(self.shown, cells, strict=True):
             table.add_row(
-                *literal_cells(
-                    row.clock_in,
-                    row.clock_out,
-                    row.length_text,
-                    row.person,
-                    row.organization,
-                    row.role,
-                    row.destination,
-                    row.how_signed_out,
-                ),
+                *literal_cells(*texts[:-1]),
                 outcome_cell(row),
                 key=str(row.visit_id),
             )
+        if keep_cursor and self.shown:
+            table.move_cursor(row=min(cursor, len(self.shown) - 1))
         if not self.shown:
             self.query_one("#detail", Static).update(
                 "No visits match." if self.rows else "No visits on this day."
@@ -279,7 +336,7 @@ class DayScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected, "#visits")
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        sorts = {label: sort for label, sort, _ in COLUMNS}
+        sorts = {spec.label: spec.sort for spec in COLUMNS}
         sort = sorts.get(str(event.column_key.value))
         if sort is None:
             return
@@ -408,7 +465,7 @@ class DayScreen(Screen[None]):
             return
         closing = context.config.review.closing_time
         notice = (
-            f"Marked {len(marked)} visits not signed out."
+            f"Marked {counted(len(marked), 'visit')} not signed out."
             if marked
             else f"No open visits past closing time ({closing})."
         )
