@@ -594,3 +594,28 @@ def test_fit_widths_shares_spare_room():
     assert fit_widths(specs, contents, 80) == [9, 17]
     # Short content: a column is as wide as its label or its longest cell.
     assert fit_widths(specs, [["08:30"], ["Al"]], 80) == [5, 6]
+
+
+async def test_edited_visit_breaks_its_day(review):
+    context, _ = review
+    with context.store.engine.begin() as connection:
+        visit_id = connection.execute(
+            text(
+                "SELECT id FROM visits WHERE person_id = 'W001' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar()
+        connection.execute(
+            text("UPDATE visits SET destination = 'Roof' WHERE id = :id"),
+            {"id": visit_id},
+        )
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_day(pilot)
+        status = static_text(screen, "#log-status")
+        assert status.startswith(f"LOG BROKEN: visit {visit_id} (2026-12-04 ")
+        assert screen.query_one("#log-status", Static).has_class("broken")
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.loaded_day == FRIDAY - timedelta(days=1))
+        assert not screen.query_one("#log-status", Static).has_class("broken")
+        assert "another day" in static_text(screen, "#log-status")

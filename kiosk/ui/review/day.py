@@ -221,9 +221,8 @@ class DayScreen(Screen[None]):
                     session, context.school, day, context.zone, confidential=True
                 )
                 status = day_status(session, result, context.school, day, context.zone)
-                ok = day_verifies(
-                    session, result, context.school, day_bounds(day, context.zone)[1]
-                )
+                start, end = day_bounds(day, context.zone)
+                ok = day_verifies(session, result, context.school, end, start)
         except Exception:
             logger.exception("loading the review of %s failed", day)
             self.post_message(StoreFailed(f"Could not read the visits of {day}."))
