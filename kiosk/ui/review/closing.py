@@ -16,11 +16,34 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from kiosk.services.closing import ClosingError, local_instant, record_time_out
 from kiosk.services.reports import VisitRow
 from kiosk.ui.literal import literal_cells
+from kiosk.ui.review.columns import ColumnSpec, fit_table
 
 logger = logging.getLogger(__name__)
 
 DAYS_BACK = 14
 """Days before the viewed day whose not-signed-out visits the list shows."""
+
+COLUMNS = (
+    ColumnSpec("Date", None, 10),
+    ColumnSpec("In", None, 9),
+    ColumnSpec("Person", None, 12),
+    ColumnSpec("Organization", None, 12),
+    ColumnSpec("Time out", None, 12),
+    ColumnSpec("Note", None, 16),
+)
+
+
+def row_texts(row: VisitRow) -> list[str]:
+    """Return the text of each of a visit's cells in the list."""
+    recorded = f"{row.clock_out} by {row.signed_out_by}" if row.time_out else "not yet"
+    return [
+        row.day,
+        row.clock_in,
+        row.person,
+        row.organization,
+        recorded,
+        row.sign_out_note,
+    ]
 
 
 class NotSignedOutScreen(Screen[None]):
@@ -37,6 +60,7 @@ class NotSignedOutScreen(Screen[None]):
         self.day = day
         self.rows: list[VisitRow] = []
         self.loaded = False
+        self.column_widths: list[int] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="page"):
@@ -55,10 +79,13 @@ class NotSignedOutScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#nso", DataTable)
-        table.add_columns("Date", "In", "Person", "Organization", "Time out", "Note")
-        table.focus()
+        self.query_one("#nso", DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        # The table has its new size only after the next layout.
+        if self.loaded:
+            self.call_after_refresh(self.fill, self.rows, keep_cursor=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -84,25 +111,17 @@ class NotSignedOutScreen(Screen[None]):
         marked = [row for row in rows if row.outcome == "not_signed_out"]
         self.app.call_from_thread(self.fill, marked)
 
-    def fill(self, rows: list[VisitRow]) -> None:
+    def fill(self, rows: list[VisitRow], keep_cursor: bool = False) -> None:
         self.rows = rows
         table = self.query_one("#nso", DataTable)
+        cursor = table.cursor_row
+        cells = [row_texts(row) for row in rows]
+        self.column_widths = fit_table(table, COLUMNS, cells, self.column_widths)
         table.clear()
-        for row in rows:
-            recorded = (
-                f"{row.clock_out} by {row.signed_out_by}" if row.time_out else "not yet"
-            )
-            table.add_row(
-                *literal_cells(
-                    row.day,
-                    row.clock_in,
-                    row.person,
-                    row.organization,
-                    recorded,
-                    row.sign_out_note,
-                ),
-                key=str(row.visit_id),
-            )
+        for row, texts in zip(rows, cells, strict=True):
+            table.add_row(*literal_cells(*texts), key=str(row.visit_id))
+        if keep_cursor and rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
         if not rows:
             self.query_one("#nso-help", Static).update(
                 "Nobody is marked not signed out."

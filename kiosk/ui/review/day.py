@@ -21,7 +21,7 @@ from kiosk.services.plurals import counted
 from kiosk.services.reports import VisitRow, day_rows
 from kiosk.ui.literal import literal_cells
 from kiosk.ui.review import filters
-from kiosk.ui.review.columns import ColumnSpec, fit_widths
+from kiosk.ui.review.columns import ColumnSpec, fit_table
 from kiosk.ui.review.filters import ViewFilter
 from kiosk.ui.review.messages import ActionDone, DayLoaded, StoreFailed
 
@@ -42,9 +42,6 @@ COLUMNS = (
 )
 """The day table's columns. At 120 terminal columns the minimums fit with
 room to spare; wider terminals give names and reasons more room."""
-
-SCROLLBAR_WIDTH = 2
-"""Cells kept free for the table's vertical scroll bar."""
 
 KEY_HINTS = "s sort · / search · f this person · esc clear filters"
 
@@ -194,7 +191,8 @@ class DayScreen(Screen[None]):
 
     def on_resize(self) -> None:
         # The table has its new size only after the next layout.
-        self.call_after_refresh(self.refresh_table, keep_cursor=True)
+        if self.loaded_day is not None:
+            self.call_after_refresh(self.refresh_table, keep_cursor=True)
 
     # Loading
 
@@ -268,20 +266,6 @@ class DayScreen(Screen[None]):
 
     # Table
 
-    def fit_columns(self, cells: list[list[str]]) -> None:
-        """Size the columns to the table's width; rebuild them when that changes."""
-        table = self.query_one("#visits", DataTable)
-        padding = 2 * table.cell_padding * len(COLUMNS)
-        available = table.size.width - SCROLLBAR_WIDTH - padding
-        contents = [[line[i] for line in cells] for i in range(len(COLUMNS))]
-        widths = fit_widths(COLUMNS, contents, available)
-        if widths == self.column_widths:
-            return
-        table.clear(columns=True)
-        for spec, width in zip(COLUMNS, widths, strict=True):
-            table.add_column(spec.label, key=spec.label, width=width)
-        self.column_widths = widths
-
     def refresh_table(self, keep_cursor: bool = False) -> None:
         counts = summary_counts(self.rows)
         self.query_one("#day-summary", Static).update(
@@ -301,7 +285,7 @@ class DayScreen(Screen[None]):
         table = self.query_one("#visits", DataTable)
         cursor = table.cursor_row
         cells = [row_texts(row) for row in self.shown]
-        self.fit_columns(cells)
+        self.column_widths = fit_table(table, COLUMNS, cells, self.column_widths)
         table.clear()
         for row, texts in zip(self.shown, cells, strict=True):
             table.add_row(
