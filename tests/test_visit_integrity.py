@@ -4,6 +4,7 @@ keeps the log verifiable."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -21,7 +22,7 @@ from kiosk.services.reprints import dismiss_badge
 from kiosk.services.retention import RetentionError, purge
 from kiosk.services.staff import add_staff
 from kiosk.store import Store
-from kiosk.store.events import EventSource
+from kiosk.store.events import EventSource, append_event
 from kiosk.store.models import Event, Visit
 from tests.support import ROSTER_DIR, run_kiosk
 from tests.week_fixture import FRIDAY, MONDAY, SCHOOL, ZONE, local, week_store
@@ -299,3 +300,57 @@ def test_visit_times_compare_as_instants(make_config):
         assert visit.signed_in_at.tzinfo is UTC
     assert verify_store(day.store).ok
     day.store.close()
+
+
+@pytest.mark.postgres
+def test_concurrent_event_carries_latest_digest(pg_url, make_config):
+    """A kiosk logging a print for a visit while the desk signs it out, in
+    two transactions on PostgreSQL: the later event must carry the digest of
+    the signed-out row, whichever transaction read the visit first."""
+    day = play_school_day(make_config(store={"url": pg_url}))
+    store = day.store
+    visit_id = day.visits["P002"]
+    changed, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def sign_out_at_desk(session) -> None:
+        visit = session.get(Visit, visit_id)
+        visit.sign_out_note = "Signed out at the desk"
+        append_event(
+            session, SOURCE, "sign_out", local(FRIDAY, "12:00"), visit_id=visit_id
+        )
+        changed.set()
+        assert release.wait(10)
+
+    def log_print(session) -> None:
+        append_event(
+            session, SOURCE, "print", local(FRIDAY, "12:00"), visit_id=visit_id
+        )
+
+    def run(work) -> None:
+        try:
+            store.write(work)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    desk = threading.Thread(target=run, args=(sign_out_at_desk,))
+    desk.start()
+    assert changed.wait(10)
+    kiosk = threading.Thread(target=run, args=(log_print,))
+    kiosk.start()
+    # Wait until the print's transaction is blocked on the chain-head lock.
+    for _ in range(200):
+        with store.engine.connect() as connection:
+            waiting = connection.execute(
+                text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            ).scalar()
+        if waiting:
+            break
+        kiosk.join(0.05)
+    assert waiting
+    release.set()
+    desk.join(10)
+    kiosk.join(10)
+    assert errors == []
+    result = verify_store(store)
+    assert result.ok, result.problem()

@@ -69,10 +69,13 @@ def append_event(
     ``visit_id``, the event also records the digest of that visit's audited
     fields as they stand now, so append the event after changing the visit.
     """
-    digest = current_digest(session, visit_id) if visit_id is not None else None
     head = session.execute(
         select(ChainHead).where(ChainHead.id == 1).with_for_update()
     ).scalar_one()
+    # Read the visit under the chain-head lock. A transaction that changed
+    # it appends its own event and holds the lock until it commits, so the
+    # newest event of a visit always carries the visit's latest digest.
+    digest = current_digest(session, visit_id) if visit_id is not None else None
     row = Event(
         id=head.last_event_id + 1,
         at=at.astimezone(UTC),
