@@ -334,23 +334,28 @@ def test_concurrent_event_carries_latest_digest(pg_url, make_config):
             errors.append(exc)
 
     desk = threading.Thread(target=run, args=(sign_out_at_desk,))
-    desk.start()
-    assert changed.wait(10)
     kiosk = threading.Thread(target=run, args=(log_print,))
-    kiosk.start()
-    # Wait until the print's transaction is blocked on the chain-head lock.
-    for _ in range(200):
-        with store.engine.connect() as connection:
-            waiting = connection.execute(
-                text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-            ).scalar()
-        if waiting:
-            break
-        kiosk.join(0.05)
-    assert waiting
-    release.set()
-    desk.join(10)
-    kiosk.join(10)
+    try:
+        desk.start()
+        assert changed.wait(10)
+        kiosk.start()
+        # Wait until the print's transaction is blocked on the chain-head lock.
+        waiting = 0
+        for _ in range(200):
+            with store.engine.connect() as connection:
+                waiting = connection.execute(
+                    text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                ).scalar()
+            if waiting:
+                break
+            kiosk.join(0.05)
+        assert waiting
+    finally:
+        release.set()
+        desk.join(10)
+        if kiosk.ident is not None:  # started
+            kiosk.join(10)
     assert errors == []
     result = verify_store(store)
+    store.close()
     assert result.ok, result.problem()
