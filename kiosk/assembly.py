@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from kiosk.store.events import EventSource
 
 if TYPE_CHECKING:
     from drivers.scanner.camera import CameraSettings, Still
+    from kiosk.services.desk.console import Desk
 
 logger = logging.getLogger(__name__)
 
@@ -233,3 +234,46 @@ def open_reader(
             config.camera.source, on_scan, on_status, camera_settings(config.camera)
         )
     return None
+
+
+def desk_id_for(config: Config) -> str:
+    return config.desk.desk_id or f"desk-{socket.gethostname()}"
+
+
+def build_desk(config: Config, clock: Clock | None = None) -> Desk:
+    """Open the store and the printer for the front desk console.
+
+    The desk writes its events under its own id, and its look-up sign-ins go
+    through the same check-in path as the kiosk's scans.
+    """
+    from kiosk.services.desk.actions import Where
+    from kiosk.services.desk.console import Desk, DeskSettings
+    from kiosk.services.staff import LockoutPolicy
+
+    clock = clock or SystemClock()
+    store = open_store(config)
+    station = replace(station_for(config), kiosk_id=desk_id_for(config))
+    key = SignOutKey.load_or_create(config.signout_key_path)
+    badges = build_badge_printer(config, store, clock, station.source)
+    desk = config.desk
+    settings = DeskSettings(
+        school=config.kiosk.school,
+        school_name=config.school_name,
+        zone=config.zone,
+        alert_timeout=timedelta(minutes=desk.alert_timeout_minutes),
+        roster_max_age=timedelta(hours=desk.roster_max_age_hours),
+        idle_lock=timedelta(minutes=desk.idle_lock_minutes),
+        poll_seconds=desk.poll_seconds,
+        lockout=LockoutPolicy(
+            max_attempts=desk.max_pin_attempts,
+            lock_for=timedelta(minutes=desk.lockout_minutes),
+        ),
+    )
+    return Desk(
+        store,
+        clock,
+        Where(config.kiosk.school, station.source, config.zone),
+        settings,
+        CheckIn(store, station, clock, key),
+        badges,
+    )

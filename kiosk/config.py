@@ -42,11 +42,12 @@ def _check(predicate: Callable[[Any], bool], allowed: str) -> dict[str, Any]:
 
 
 def _valid_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    # "localtime" and "posixrules" are files in the zone folder, not zones:
+    # they would make the school's dates follow the machine's setting.
+    return name in zoneinfo.available_timezones() and name not in _NOT_ZONES
+
+
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 def _known_profile(name: str) -> bool:
@@ -121,6 +122,10 @@ class KioskSection:
     )
     """A second scan of the same badge this soon after signing in does not sign
     the person out (a double read, or a person checking the kiosk took it)."""
+
+    allow_quit: bool = False
+    """Let Ctrl+Q close the kiosk screen. Off at a school, where the screen
+    faces visitors; systemd stops the kiosk (``systemctl stop kiosk``)."""
 
 
 @dataclass(frozen=True)
@@ -234,16 +239,23 @@ class PrinterSection:
     """How often the kiosk asks an idle printer for its status, so the desk
     sees paper out before the next visitor does; 0 turns this off."""
 
-    usb_vendor: int = 0
+    usb_vendor: int = field(
+        default=0, metadata=_check(lambda v: 0 <= v <= 0xFFFF, "0 to 0xffff")
+    )
     """For ``usb``: vendor id (write it as hex, ``0x04b8``)."""
 
-    usb_product: int = 0
+    usb_product: int = field(
+        default=0, metadata=_check(lambda v: 0 <= v <= 0xFFFF, "0 to 0xffff")
+    )
     """For ``usb``: product id."""
 
     serial_device: str = "/dev/ttyUSB0"
     """For ``serial``: the printer's serial device."""
 
-    serial_baudrate: int = 9600
+    serial_baudrate: int = field(
+        default=9600,
+        metadata=_check(lambda v: 300 <= v <= 4_000_000, "300 to 4000000"),
+    )
     """For ``serial``: baud rate."""
 
 
@@ -410,6 +422,26 @@ class DeskSection:
         default=5.0, metadata=_check(lambda v: 0.5 <= v <= 240, "0.5 to 240 minutes")
     )
     """A desk or review session left idle this long locks itself."""
+
+    alert_timeout_minutes: float = field(
+        default=10.0, metadata=_check(lambda v: 1 <= v <= 240, "1 to 240 minutes")
+    )
+    """A refusal alert no clerk acknowledges within this time is marked
+    ``timed_out`` and listed for the principal."""
+
+    poll_seconds: float = field(
+        default=0.5, metadata=_check(lambda v: 0.1 <= v <= 10, "0.1 to 10 seconds")
+    )
+    """How often the desk asks the store for new events (refusals, sign-ins)."""
+
+    roster_max_age_hours: float = field(
+        default=36.0, metadata=_check(lambda v: 1 <= v <= 720, "1 to 720 hours")
+    )
+    """The status line shows the roster red when its last import is older."""
+
+    desk_id: str = ""
+    """Name of this desk in the event log; empty means ``desk-`` and the
+    machine's host name."""
 
 
 def _clock_time(text: str) -> bool:
@@ -679,12 +711,26 @@ def load_config(explicit: str | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError([f"config file {path}: not found"]) from None
     except PermissionError:
         raise ConfigError([f"config file {path}: permission denied"]) from None
+    except IsADirectoryError:
+        raise ConfigError([f"config file {path}: is a folder, not a file"]) from None
+    except OSError as exc:
+        raise ConfigError(
+            [f"config file {path}: cannot read: {exc.strerror}"]
+        ) from None
+    try:
+        # Editors on Windows save UTF-8 with a byte order mark; TOML has none.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [f"config file {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"config file {path}: invalid TOML: {exc}"]) from None
     return parse_config(data, source=path)

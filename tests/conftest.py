@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from drivers.printer.fake import FakeNetworkPrinter
+from tests.desk_support import DeskEnv, make_desk_env
 from tests.support import ROSTER_DIR, run_kiosk, write_config
 from tests.week_fixture import week, week_template  # noqa: F401 (fixtures)
 
@@ -66,3 +67,21 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def desk_env(request, make_config, tmp_path, network_printer) -> Iterator[DeskEnv]:
+    """A school with the roster, a clerk, a principal and a printer, for the
+    desk tests: on SQLite, then again on PostgreSQL."""
+    url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+    env = make_desk_env(make_config, tmp_path, network_printer, url)
+    yield env
+    env.store.close()
+
+
+@pytest.fixture
+def sqlite_desk_env(make_config, tmp_path, network_printer) -> Iterator[DeskEnv]:
+    """The desk tests' school on SQLite only."""
+    env = make_desk_env(make_config, tmp_path, network_printer)
+    yield env
+    env.store.close()

@@ -164,6 +164,7 @@ def test_scan_command_output_and_log(row, debug_config, tmp_path, capsys):
         "badge",
         "badge_status",
         "sign_out_code",
+        "unreadable_reason",
     }
     assert set(result["reasons"]) | set(result["notices"]) <= PUBLIC_CODES
 

@@ -215,6 +215,40 @@ def test_screen_restarts_after_errors_then_gives_up():
     assert always_failing == 1
 
 
+async def test_kiosk_marks_visits_open_after_closing(kiosk_for):
+    clock = FixedClock.at_local("2026-12-04T09:00", "America/Chicago")
+    kiosk = kiosk_for(clock)
+    app = KioskApp(kiosk)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, app, "OTP-100009")
+        clock.advance(timedelta(hours=8, minutes=30))
+        app.close_day()
+        await wait_for(pilot, lambda: _visit(kiosk).sign_out_method is not None)
+    assert _visit(kiosk).sign_out_method == "not_signed_out"
+    assert _visit(kiosk).signed_out_at is None
+
+
+async def test_quit_key_is_ignored_at_a_school(kiosk_for):
+    clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    app = KioskApp(kiosk_for(clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.2)
+        assert app.is_running
+        await scan(pilot, app, "OTP-100001")
+        assert app.screen.kind == WELCOME
+
+
+async def test_quit_key_works_where_allowed(kiosk_for):
+    clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    app = KioskApp(kiosk_for(clock, allow_quit=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.2)
+        assert not app.is_running
+
+
 def bracket_roster(folder: Path) -> Path:
     """Copy the shared roster with names and a place that look like markup."""
     roster = json.loads((ROSTER_DIR / "roster.json").read_text(encoding="utf-8"))

@@ -60,7 +60,7 @@ class Listener:
 
     def interrupt(self) -> tuple[int, bytes]:
         self.process.send_signal(signal.SIGINT)
-        out, err = self.process.communicate(timeout=15)
+        out, err = self.process.communicate(timeout=30)
         self.stderr += err
         return self.process.returncode, out
 

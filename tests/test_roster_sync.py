@@ -29,6 +29,7 @@ class DistrictServer(ThreadingHTTPServer):
         self.files: dict[str, bytes] = {}
         self.requests: list[tuple[str, str | None]] = []
         self.fault: str | None = None
+        self.etags = True
 
     @property
     def base(self) -> str:
@@ -65,9 +66,17 @@ class RosterHandler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self.send_response(200)
-        self.send_header("ETag", etag)
+        if self.server.etags:
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if fault == "trickle":
+            # One byte a second: no single read times out.
+            for byte in body[:30]:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(1)
+            return
         self.wfile.write(body)
 
 
@@ -269,3 +278,26 @@ def test_sync_without_url_says_how_to_set_it(make_config, capsys):
     status, _ = run_kiosk(["--config", str(make_config()), "roster", "sync"], CLOCK)
     assert status == 1
     assert "no roster URL: set [roster] url" in capsys.readouterr().err
+
+
+def test_same_roster_without_etag_is_not_imported_again(
+    sync_config, district, tmp_path
+):
+    district.etags = False
+    config = sync_config()
+    run_kiosk(["--config", str(config), "roster", "sync"], CLOCK)
+    status, output = run_kiosk(["--config", str(config), "roster", "sync"], CLOCK)
+    assert status == 0
+    assert output.strip() == "roster unchanged"
+    assert district.requests[-1][1] is None  # no ETag to send
+
+
+def test_trickling_server_times_out_as_a_whole(sync_config, district, capsys):
+    district.fault = "trickle"
+    started = time.monotonic()
+    status, _ = run_kiosk(
+        ["--config", str(sync_config(timeout=2)), "roster", "sync"], CLOCK
+    )
+    assert status == 1
+    assert time.monotonic() - started < 10
+    assert "not complete within 2 s" in capsys.readouterr().err

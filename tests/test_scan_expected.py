@@ -35,7 +35,7 @@ def test_fixture_scan_outcome(row, machine_zone, make_config, tmp_path):
     result = run_scan(config, row.payload, clock, tmp_path)
 
     assert result["outcome"] == row.outcome
-    assert sorted(result["reasons"] + result["notices"]) == sorted(row.reasons)
+    assert sorted(result["reasons"]) == sorted(row.reasons)
 
 
 def test_fixture_rows_cover_every_file():
@@ -45,3 +45,19 @@ def test_fixture_rows_cover_every_file():
     on_disk = {path.name for path in SCANS.glob("*.bin")}
     assert listed == on_disk
     assert os.environ.get("TZ") != "broken"
+
+
+def test_json_reasons_carry_the_renewal_notice(rostered_config, tmp_path):
+    clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    result = run_scan(rostered_config, b"OTP-100002", clock, tmp_path)
+    assert result["outcome"] == "signed_in"
+    assert result["reasons"] == ["check_renewal_due"]
+    assert result["notices"] == ["check_renewal_due"]
+
+
+def test_unreadable_scan_names_its_reason(rostered_config, tmp_path):
+    clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    result = run_scan(rostered_config, b"OTP\x00100001", clock, tmp_path)
+    assert result["outcome"] == "unreadable"
+    assert result["reasons"] == []
+    assert result["unreadable_reason"] == "control_characters"

@@ -315,3 +315,27 @@ async def test_app_pilot_press_with_generous_gap(kiosk_factory):
         await wait_until(lambda: app.scans_handled >= 1)
 
     assert [m.payload for m in received] == [b"OTP-100001\r"]
+
+
+async def test_app_behind_on_keys_keeps_one_scan(kiosk_factory):
+    """Keys that waited in the queue carry old times; a poll between them must
+    not end the burst while the app is still handling keys."""
+    kiosk = kiosk_factory()
+    licence = payloads()["dl_v8_P001.bin"].decode()
+    received: list[ScanReceived] = []
+
+    def hook(message):
+        if isinstance(message, ScanReceived):
+            received.append(message)
+
+    app = KioskApp(kiosk)
+    async with app.run_test(message_hook=hook) as pilot:
+        stale = time.monotonic() - 1.0
+        half = len(licence) // 2
+        at = post_typed(app, licence[:half], stale, SCANNER_KEY_SECONDS)
+        await pilot.pause(0.03)  # polls run here, half a second after the keys' times
+        post_typed(app, licence[half:], at, SCANNER_KEY_SECONDS)
+        await wait_until(lambda: app.scans_handled >= 1)
+        await pilot.pause(0.3)
+
+    assert [message.payload for message in received] == [licence.encode()]

@@ -134,7 +134,7 @@ class ListenOnPty:
         line, self.stdout = self.stdout.split(b"\n", 1)
         return json.loads(line)
 
-    def finish(self, timeout: float = 10.0) -> tuple[int, str]:
+    def finish(self, timeout: float = 30.0) -> tuple[int, str]:
         out, _ = self.process.communicate(timeout=timeout)
         os.close(self.master)
         return self.process.returncode, out.decode()

@@ -37,6 +37,12 @@ def _printer(caps: PrinterCapabilities) -> Dummy:
     return printer
 
 
+def printer_for(caps: PrinterCapabilities) -> Dummy:
+    """Return a python-escpos Dummy for ``caps`` with the paper width set, for
+    other printouts (the desk's emergency roster) built the same way."""
+    return _printer(caps)
+
+
 def text_image(element: Text, paper_dots: int) -> Image.Image:
     """Draw a text element as the picture the printer receives."""
     width = paper_dots - 2 * IMAGE_TEXT_MARGIN

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.clock import Clock
-from kiosk.commands import EXIT_FAILURE, EXIT_OK, CommandError
+from kiosk.commands import EXIT_FAILURE, EXIT_OK, CommandError, date_argument
 from kiosk.commands._signin import add_signin_options, sign_in
 from kiosk.config import Config
 from kiosk.services.plurals import counted
@@ -24,17 +24,8 @@ MAX_RANGE_DAYS = 366
 
 def _date_option(parser: argparse.ArgumentParser, flag: str, help_text: str) -> None:
     parser.add_argument(
-        flag, type=_parse_date, metavar="YYYY-MM-DD", help=help_text, dest=flag[2:]
+        flag, type=date_argument, metavar="YYYY-MM-DD", help=help_text, dest=flag[2:]
     )
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date like 2026-12-04"
-        ) from None
 
 
 def register(
@@ -57,10 +48,10 @@ def register(
         "range", parents=[common], help="export the visits of a range of days"
     )
     span.add_argument(
-        "--from", dest="first", type=_parse_date, required=True, metavar="YYYY-MM-DD"
+        "--from", dest="first", type=date_argument, required=True, metavar="YYYY-MM-DD"
     )
     span.add_argument(
-        "--to", dest="last", type=_parse_date, required=True, metavar="YYYY-MM-DD"
+        "--to", dest="last", type=date_argument, required=True, metavar="YYYY-MM-DD"
     )
     span.add_argument("--format", choices=("csv", "pdf", "json"), required=True)
     span.add_argument("--out", type=Path, metavar="PATH", help="file to write")

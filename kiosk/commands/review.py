@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from kiosk.clock import Clock
-from kiosk.commands import EXIT_OK
+from kiosk.commands import EXIT_OK, date_argument
 from kiosk.config import Config, parse_config
 from kiosk.logs import configure_logging
 
@@ -26,7 +26,7 @@ def register(
     )
     review.add_argument(
         "--date",
-        type=date.fromisoformat,
+        type=date_argument,
         metavar="YYYY-MM-DD",
         help="day to open on (default: today at the school)",
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import queue
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from drivers.scanner.base import WEDGE, Reader, ReaderStatus
 from kiosk.clock import Clock
 from kiosk.commands import EXIT_OK, CommandError
 from kiosk.config import Config
+from kiosk.services.codes import MAX_PAYLOAD_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +53,20 @@ def scan_command(config: Config, args: argparse.Namespace, clock: Clock) -> int:
 
 
 def _read_payload(args: argparse.Namespace) -> bytes:
+    # Reading one byte past the limit is enough to call a scan too long, and
+    # keeps /dev/zero or a huge file from filling memory.
+    limit = MAX_PAYLOAD_BYTES + 1
     if args.file is not None:
         try:
-            return args.file.read_bytes()
+            with args.file.open("rb") as handle:
+                return handle.read(limit)
         except OSError as exc:
             raise CommandError(f"cannot read {args.file}: {exc.strerror}") from exc
     if args.code == "-":
-        return sys.stdin.buffer.read()
-    return args.code.encode("utf-8")
+        return sys.stdin.buffer.read(limit)
+    # os.fsencode gives back the exact bytes of the argument, even when they
+    # are not valid UTF-8.
+    return os.fsencode(args.code)
 
 
 def scan_once(config: Config, args: argparse.Namespace, clock: Clock) -> int:

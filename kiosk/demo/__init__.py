@@ -25,6 +25,7 @@ def demo_config(data_dir: Path) -> Config:
                 "school_name": "Maple Grove Elementary (demo)",
                 "data_dir": str(data_dir),
                 "rescan_guard_seconds": 5,
+                "allow_quit": True,
             },
             "scanner": {"wedge_gap_ms": 1000},
             "printer": {"connection": "file"},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,9 @@ INVALID_SIGN_OUT_CODE = "invalid_sign_out_code"
 ALREADY_SIGNED_IN = "already_signed_in"
 ALREADY_SIGNED_OUT = "already_signed_out"
 ID_DOCUMENT_EXPIRED = "id_document_expired"
+EXPIRED_SIGN_OUT_CODE = "expired_sign_out_code"
+NOT_SIGNED_OUT = "not_signed_out"
+"""Sign-out method of a visit closed at the end of the day without a time out."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,45 @@ class ScanResult:
     """``printed``, ``queued`` (printer fault; reprint at the desk) or ``none``."""
     sign_out_code: str | None = None
     needs_badge: bool = False
+    unreadable_reason: str = ""
+    """Why a scan was unreadable (``too_long``, ``control_characters``...)."""
 
     def to_json(self) -> dict[str, Any]:
+        """Return the result as ``kiosk scan`` prints it.
+
+        ``reasons`` lists every code that explains the outcome: the reasons
+        for a refusal and the notices that go with an admission (such as
+        ``check_renewal_due``); ``notices`` repeats the notices alone.
+        """
         data = asdict(self)
         data.pop("first_name")
         data.pop("needs_badge")
+        data["reasons"] = list(dict.fromkeys([*self.reasons, *self.notices]))
         data["at"] = self.at.isoformat() if self.at else None
         return data
+
+
+def _closed_at_closing_today(
+    session: Session, person_id: str, station: Station, today: date
+) -> Visit | None:
+    """Return today's visit here that the end-of-day job marked not signed out,
+    if it is the person's latest visit and still has no time out."""
+    latest = session.scalar(
+        select(Visit)
+        .where(Visit.person_id == person_id, Visit.admitted.is_(True))
+        .order_by(Visit.id.desc())
+        .limit(1)
+    )
+    if (
+        latest is None
+        or latest.school != station.school
+        or latest.sign_out_method != NOT_SIGNED_OUT
+        or latest.signed_out_at is not None
+        or latest.signed_in_at is None
+        or latest.signed_in_at.astimezone(station.zone).date() != today
+    ):
+        return None
+    return latest
 
 
 def _open_visit(session: Session, person_id: str) -> Visit | None:
@@ -128,10 +163,22 @@ class CheckIn:
             result.outcome,
             result.visit_id,
             result.person_id,
-            ",".join(result.reasons) or "-",
+            ",".join(result.reasons) or result.unreadable_reason or "-",
             ",".join(result.notices) or "-",
         )
         return result
+
+    def screen_person(
+        self, session: Session, person: Person, credential: str, now: datetime
+    ) -> ScanResult:
+        """Sign ``person`` in or refuse them inside the caller's write transaction.
+
+        The same path a scan takes once it has found the person; the desk uses
+        it for people looked up by name or date of birth. Like a scan, it signs
+        out a person whose visit here today is open past the rescan guard, so
+        callers check for such a visit first.
+        """
+        return self._arrive_or_leave(session, person, credential, [], now)
 
     def _decide(
         self, session: Session, scan: object, now: datetime, size: int
@@ -146,7 +193,7 @@ class CheckIn:
                 reasons=[scan.reason],
                 detail={"credential": "unreadable", "bytes": size},
             )
-            return ScanResult(UNREADABLE)
+            return ScanResult(UNREADABLE, unreadable_reason=scan.reason)
 
         if isinstance(scan, SignOutScan):
             append_event(
@@ -258,19 +305,15 @@ class CheckIn:
                 return self._sign_out(session, open_visit, person, "badge", now)
             # Still open from an earlier day, or at another school: it cannot
             # be current any more, so it is closed without inventing a time.
-            open_visit.sign_out_method = "not_signed_out" if not same_day else "moved"
-            append_event(
-                session,
-                station.source,
-                "visit_closed",
-                now,
-                visit_id=open_visit.id,
-                person_id=person.person_id,
-                detail={
-                    "method": open_visit.sign_out_method,
-                    "school": open_visit.school,
-                },
+            self._close_without_time(
+                session, open_visit, NOT_SIGNED_OUT if not same_day else "moved", now
             )
+        else:
+            closed = _closed_at_closing_today(session, person.person_id, station, today)
+            if closed is not None:
+                # The end-of-day job marked today's visit while the person was
+                # still here; this scan is their real time out.
+                return self._sign_out(session, closed, person, "badge", now)
 
         decision = screening.screen(
             person_facts(person), station.school, today, station.renewal_notice_days
@@ -312,6 +355,20 @@ class CheckIn:
             needs_badge=decision.admitted,
         )
 
+    def _close_without_time(
+        self, session: Session, visit: Visit, method: str, now: datetime
+    ) -> None:
+        visit.sign_out_method = method
+        append_event(
+            session,
+            self.station.source,
+            "visit_closed",
+            now,
+            visit_id=visit.id,
+            person_id=visit.person_id,
+            detail={"method": method, "school": visit.school},
+        )
+
     def _sign_out(
         self,
         session: Session,
@@ -320,6 +377,9 @@ class CheckIn:
         method: str,
         now: datetime,
     ) -> ScanResult:
+        detail: dict[str, object] = {"method": method}
+        if visit.sign_out_method == NOT_SIGNED_OUT:
+            detail["after_closing"] = True
         visit.signed_out_at = now
         visit.sign_out_method = method
         append_event(
@@ -329,7 +389,7 @@ class CheckIn:
             now,
             visit_id=visit.id,
             person_id=visit.person_id,
-            detail={"method": method},
+            detail=detail,
         )
         return ScanResult(
             SIGNED_OUT,
@@ -353,7 +413,35 @@ class CheckIn:
             )
             logger.warning("rejected a sign-out code that is not genuine")
             return ScanResult(DENIED, reasons=[INVALID_SIGN_OUT_CODE])
-        if visit.sign_out_method is not None:
+        zone = self.station.zone
+        today = now.astimezone(zone).date()
+        assert visit.signed_in_at is not None
+        same_day = visit.signed_in_at.astimezone(zone).date() == today
+        not_timed = visit.signed_out_at is None and visit.sign_out_method in (
+            None,
+            NOT_SIGNED_OUT,
+        )
+        if not_timed and not same_day:
+            # A badge from an earlier day: its visit ended without a time out,
+            # and today's time would be a made-up one.
+            if visit.sign_out_method is None:
+                self._close_without_time(session, visit, NOT_SIGNED_OUT, now)
+            append_event(
+                session,
+                self.station.source,
+                "sign_out_rejected",
+                now,
+                visit_id=visit.id,
+                person_id=visit.person_id,
+                reasons=[EXPIRED_SIGN_OUT_CODE],
+            )
+            return ScanResult(
+                DENIED,
+                visit_id=visit.id,
+                person_id=visit.person_id,
+                reasons=[EXPIRED_SIGN_OUT_CODE],
+            )
+        if not not_timed:
             return ScanResult(
                 SIGNED_OUT,
                 visit_id=visit.id,

@@ -11,13 +11,14 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.services.codes import GS, badge_key, has_control_characters
+from kiosk.services.codes import badge_key, has_control_characters
 
 JSON_FORMAT = "partner-roster/1"
 JSON_TOP_LEVEL_KEYS = frozenset({"format", "generated_at", "organizations", "people"})
@@ -212,9 +213,27 @@ def _person(row: _Row) -> PersonRow:
             "check_source",
             f"{person.check_source!r} is not one of {', '.join(CHECK_SOURCES)}",
         )
-    if GS in person.badge_code and not person.badge_code.replace(GS, ""):
-        raise row.fail("badge_code", "missing value")
+    _check_badge_scans_as_itself(row, person.badge_code)
     return person
+
+
+def _check_badge_scans_as_itself(row: _Row, code: str) -> None:
+    """Reject a badge code a scanner could never deliver as this badge: one
+    that reads as a sign-out code, a licence, or AIM framing (``]C1``)."""
+    from kiosk.services.identify import BadgeScan, LicenceScan, SignOutScan, classify
+
+    scanned = classify(code.encode("utf-8"))
+    if isinstance(scanned, BadgeScan) and scanned.key == badge_key(code):
+        return
+    if isinstance(scanned, SignOutScan):
+        what = "a sign-out code"
+    elif isinstance(scanned, LicenceScan):
+        what = "licence data"
+    elif isinstance(scanned, BadgeScan):
+        what = f"the badge {scanned.key!r} (scanner framing removed)"
+    else:
+        what = f"unreadable ({scanned.reason})"
+    raise row.fail("badge_code", f"{code!r} would scan as {what}, not as this badge")
 
 
 def _check_not_empty(organizations: list, people: list) -> None:
@@ -270,14 +289,30 @@ def _read_text(path: Path) -> str:
 
 def _csv_rows(path: Path, text: str, columns: tuple[str, ...]) -> Iterator[_Row]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise RosterError(f"{path.name}, line 1: {exc}") from None
+    if len(header) == 1 and ";" in header[0]:
+        raise RosterError(
+            f"{path.name}, line 1: columns are separated by ';'; "
+            "export the file with commas between columns"
+        )
     missing = [column for column in columns if column not in header]
     if missing:
         raise RosterError(f"{path.name}, line 1: missing column {missing[0]}")
     unknown = [column for column in header if column not in columns]
     if unknown:
         raise RosterError(f"{path.name}, line 1: unknown column {unknown[0]!r}")
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The line that failed is not counted yet.
+            line = reader.line_num + 1
+            raise RosterError(f"{path.name}, line {line}: {exc}") from None
         where = f"{path.name}, line {reader.line_num}"
         if None in values:
             raise RosterError(f"{where}: more fields than columns")
@@ -315,6 +350,9 @@ def _json_entries(
         if not isinstance(entry, dict):
             raise RosterError(f"{key} entry {number}: expected an object")
         where = f"{key} entry {number}"
+        duplicates = getattr(entry, "duplicates", [])
+        if duplicates:
+            raise RosterError(f"{where}, column {duplicates[0]}: duplicate key")
         unknown = [name for name in entry if name not in columns]
         if unknown:
             raise RosterError(f"{where}, column {unknown[0]}: unknown key")
@@ -331,16 +369,38 @@ def _json_schools(row: _Row) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v.strip())
 
 
+class _JsonObject(dict):
+    """A JSON object that remembers keys given more than once, which plain
+    ``json.loads`` would silently collapse to the last value."""
+
+    duplicates: list[str]
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
+        made = cls(pairs)
+        seen: set[str] = set()
+        made.duplicates = []
+        for key, _value in pairs:
+            if key in seen:
+                made.duplicates.append(key)
+            seen.add(key)
+        return made
+
+
 def read_json(path: Path) -> Roster:
     text = _read_text(path)
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
     except json.JSONDecodeError as exc:
         raise RosterError(
             f"{path.name}, line {exc.lineno}: invalid JSON: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise RosterError(f"{path.name}: invalid JSON: nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise RosterError(f"{path.name}: 'format' must be {JSON_FORMAT!r}")
+    if document.duplicates:
+        raise RosterError(f"{path.name}: duplicate key {document.duplicates[0]!r}")
     unknown = sorted(set(document) - JSON_TOP_LEVEL_KEYS)
     if unknown:
         raise RosterError(f"{path.name}: unknown key {unknown[0]!r}")
@@ -380,7 +440,7 @@ def read_roster(paths: Iterable[Path]) -> Roster:
     if len(paths) == 2:
         by_kind = {}
         for path in paths:
-            first_column = _header(path).split(",")[0].strip().strip('"')
+            first_column = re.split(r"[,;]", _header(path))[0].strip().strip('"')
             by_kind[first_column] = path
         if set(by_kind) == {"org_id", "person_id"}:
             return read_csv_pair(by_kind["org_id"], by_kind["person_id"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from kiosk.services.roster import RosterError, read_roster
 from kiosk.store.components import record_component_status
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
-from kiosk.store.roster import apply_roster
+from kiosk.store.roster import apply_roster, last_import_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -103,30 +105,57 @@ class RosterFetcher:
             raise SyncError("http_error", f"{url}: HTTP {response.status_code}")
         return response
 
-    def _save_body(self, response: requests.Response, target: Path) -> None:
+    def _save_body(
+        self, response: requests.Response, target: Path, deadline: float
+    ) -> None:
+        """Write the body to ``target`` before ``deadline`` (a monotonic time).
+
+        A server that trickles bytes never trips the per-read timeout, and a
+        read blocked on a socket cannot be woken from another thread. So the
+        download runs in a daemon thread that is abandoned when time runs out.
+        """
         limit = self.settings.max_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise SyncError("too_large", f"{response.url}: larger than {limit} bytes")
-        size = 0
-        with target.open("wb") as handle:
+        failures: list[SyncError] = []
+
+        def download() -> None:
+            size = 0
             try:
-                for chunk in response.iter_content(65536):
-                    size += len(chunk)
-                    if size > limit:
-                        raise SyncError(
-                            "too_large", f"{response.url}: larger than {limit} bytes"
-                        )
-                    handle.write(chunk)
-            except requests.exceptions.RequestException as exc:
-                raise SyncError("unreachable", f"{response.url}: {exc}") from exc
+                with target.open("wb") as handle:
+                    for chunk in response.iter_content(65536):
+                        size += len(chunk)
+                        if size > limit:
+                            raise SyncError(
+                                "too_large",
+                                f"{response.url}: larger than {limit} bytes",
+                            )
+                        handle.write(chunk)
+            except SyncError as exc:
+                failures.append(exc)
+            except (requests.exceptions.RequestException, OSError) as exc:
+                failures.append(SyncError("unreachable", f"{response.url}: {exc}"))
+
+        worker = threading.Thread(target=download, name="roster-download", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            raise SyncError(
+                "timed_out",
+                f"{response.url}: not complete within {self.settings.timeout:g} s",
+            )
+        if failures:
+            raise failures[0]
 
     def fetch(self, folder: Path) -> tuple[list[Path], dict[str, str]] | None:
         """Download the roster into ``folder``.
 
-        Returns the files and their new ETags, or None when the server says
-        nothing changed since the last successful sync.
+        Returns the files and their new ETags, or None when the server replies
+        that nothing changed since the last successful sync. ``[roster]
+        timeout`` bounds the whole download, not only each read.
         """
+        deadline = time.monotonic() + self.settings.timeout
         base = self.settings.url
         urls = (
             {name: urljoin(base, name) for name in CSV_FILES}
@@ -143,7 +172,7 @@ class RosterFetcher:
             if response.status_code == 304:
                 # One file of the pair changed: fetch the other one whole.
                 response = self._get(url, None)
-            self._save_body(response, folder / name)
+            self._save_body(response, folder / name, deadline)
             paths.append(folder / name)
             if response.headers.get("ETag"):
                 etags[url] = response.headers["ETag"]
@@ -184,16 +213,22 @@ def sync_roster(
                     raise SyncError(
                         "roster_rejected", f"roster rejected: {exc}"
                     ) from exc
-                try:
-                    import_id = apply_roster(store, roster, source, at)
-                except RosterError as exc:
-                    raise SyncError(
-                        "roster_rejected", f"roster rejected: {exc}"
-                    ) from exc
+                with store.read() as session:
+                    same = last_import_sha256(session) == roster.sha256
+                if same:
+                    # A server without ETags sends the same roster every time.
+                    outcome = SyncOutcome(changed=False)
+                else:
+                    try:
+                        import_id = apply_roster(store, roster, source, at)
+                    except RosterError as exc:
+                        raise SyncError(
+                            "roster_rejected", f"roster rejected: {exc}"
+                        ) from exc
+                    outcome = SyncOutcome(
+                        True, import_id, len(roster.organizations), len(roster.people)
+                    )
                 fetcher.save_state(etags)
-                outcome = SyncOutcome(
-                    True, import_id, len(roster.organizations), len(roster.people)
-                )
     except SyncError as exc:
         logger.error("roster sync failed: %s", exc.reason)
         _record(

@@ -36,6 +36,9 @@ from kiosk.ui.wedge_keys import key_character
 logger = logging.getLogger(__name__)
 
 WEDGE_POLL_SECONDS = 0.02
+CLOSE_DAY_SECONDS = 300.0
+"""How often the kiosk marks visits still open after closing time, so the
+day's log is right even where the daily job is not installed."""
 LANGUAGE_KEYS = ("l", "L")
 
 
@@ -60,6 +63,8 @@ class KioskApp(App[None]):
             prefix=scanner.prefix,
             suffix=scanner.suffix,
         )
+        self._last_key_handled = 0.0
+        """Monotonic time the app last handled a key event."""
         self.reader: Reader | None = None
         """The serial or camera reader; None for a keyboard wedge."""
         self.scans_handled = 0
@@ -76,6 +81,17 @@ class KioskApp(App[None]):
         super()._handle_exception(error)
         self._exit_renderables.clear()
 
+    async def action_quit(self) -> None:
+        if self.kiosk.config.kiosk.allow_quit:
+            await super().action_quit()
+        else:
+            logger.info("quit key ignored ([kiosk] allow_quit is off)")
+
+    def action_help_quit(self) -> None:
+        # Textual shows "press Ctrl+Q to quit" on Ctrl+C; visitors need no hint.
+        if self.kiosk.config.kiosk.allow_quit:
+            super().action_help_quit()
+
     def local_now(self) -> datetime:
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
 
@@ -87,6 +103,7 @@ class KioskApp(App[None]):
             self.check_printer()
             self.set_interval(check_seconds, self.check_printer)
         self.start_reader()
+        self.set_interval(CLOSE_DAY_SECONDS, self.close_day)
 
     def on_unmount(self) -> None:
         self.stop_reader()
@@ -122,10 +139,17 @@ class KioskApp(App[None]):
         char = key_character(event)
         if char is None:
             return
+        self._last_key_handled = time.monotonic()
         self._take_burst(self.wedge.feed(char, event.time))
 
     def _poll_wedge(self) -> None:
-        self._take_burst(self.wedge.poll(time.monotonic()))
+        now = time.monotonic()
+        # When the app falls behind, keys of one burst wait in the message
+        # queue while this timer runs; a quiet gap only counts once the app
+        # has also handled no key for that long.
+        if now - self._last_key_handled <= self.wedge.gap:
+            return
+        self._take_burst(self.wedge.poll(now))
 
     def _take_burst(self, burst: Burst | None) -> None:
         if burst is None:
@@ -232,6 +256,23 @@ class KioskApp(App[None]):
         screen = self.screen
         if isinstance(screen, ResultScreen) and screen.visit_id == message.visit_id:
             screen.badge_done(message.outcome)
+
+    @work(thread=True, group="close-day", exclusive=True, exit_on_error=False)
+    def close_day(self) -> None:
+        """Mark this school's visits still open after closing time."""
+        from kiosk.services.closing import close_open_visits
+
+        kiosk = self.kiosk
+        try:
+            close_open_visits(
+                kiosk.store,
+                kiosk.station.source,
+                kiosk.clock.now(),
+                kiosk.station.zone,
+                kiosk.config.closing_time,
+            )
+        except Exception:
+            logger.exception("marking visits open after closing time failed")
 
     @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
     def check_printer(self) -> None:

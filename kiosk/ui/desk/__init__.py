@@ -1,0 +1,1 @@
+"""The front desk console: a Textual app for office clerks and principals."""

@@ -1,0 +1,317 @@
+"""Desk rules below the screens: the checks a UI could skip must still hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.services.desk.actions import DeskError
+from kiosk.services.desk.emergency import EmergencyRoster, roster_lines
+from kiosk.services.desk.queries import find_people, missed_alerts, parse_birth_date
+from kiosk.services.desk.views import PresentView
+from kiosk.services.staff import StaffError, StaffMember, add_staff
+from kiosk.store.events import EventSource
+from tests.desk_support import CLERK_PIN, ZONE
+
+
+@pytest.fixture
+def desk(desk_env):
+    desk = desk_env.desk()
+    yield desk
+    desk.store.close()
+
+
+@pytest.fixture
+def sqlite_desk(sqlite_desk_env):
+    desk = sqlite_desk_env.desk()
+    yield desk
+    desk.store.close()
+
+
+ADMIN = StaffMember(99, "it", "District IT", "admin", "*")
+
+
+def test_clerk_cannot_override_refer_to_principal(desk_env, desk):
+    visit_id = desk_env.scan("badge_P008_ALD.bin")["visit_id"]
+    with pytest.raises(DeskError) as refused:
+        desk.override(desk_env.clerk, visit_id, "knows the family")
+    assert refused.value.reason == "principal_required"
+    assert not desk_env.visit(visit_id).admitted
+    assert desk_env.events("override") == []
+
+    outcome = desk.override(desk_env.principal, visit_id, "report cleared")
+
+    assert outcome.badge.status == "printed"
+    assert desk_env.visit(visit_id).override_by == desk_env.principal.id
+
+
+def test_admin_sees_but_cannot_override_confidential(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    visit_id = env.scan("badge_P010_ALD.bin")["visit_id"]
+    snapshot = desk.poll(ADMIN, None)
+    [alert] = snapshot.alerts
+    assert alert.reasons[0] == "refer_to_principal"
+    assert alert.reasons[1] in ("offense_report_pending", "found_unsuitable")
+    assert not alert.overridable
+    with pytest.raises(DeskError) as refused:
+        desk.override(ADMIN, visit_id, "urgent repair")
+    assert refused.value.reason == "principal_required"
+
+
+def test_clerk_snapshot_holds_no_confidential_code(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    env.scan("badge_P008_ALD.bin")
+    env.scan("badge_P010_ALD.bin")
+    snapshot = desk.poll(env.clerk, None)
+    assert len(snapshot.alerts) == 2
+    text = repr(snapshot)
+    assert "offense_report_pending" not in text
+    assert "found_unsuitable" not in text
+    assert snapshot.missed == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "code"), [("", "reason_required"), ("  ok ", "reason_required")]
+)
+def test_override_needs_a_reason(sqlite_desk_env, sqlite_desk, reason, code):
+    visit_id = sqlite_desk_env.scan("badge_P003_ALD.bin")["visit_id"]
+    with pytest.raises(DeskError) as refused:
+        sqlite_desk.override(sqlite_desk_env.clerk, visit_id, reason)
+    assert refused.value.reason == code
+
+
+def test_override_happens_once(desk_env, desk):
+    visit_id = desk_env.scan("badge_P003_ALD.bin")["visit_id"]
+    desk.override(desk_env.clerk, visit_id, "renewal on file")
+    with pytest.raises(DeskError) as again:
+        desk.override(desk_env.principal, visit_id, "renewal on file")
+    assert again.value.reason == "not_refused"
+    assert len(desk_env.events("override")) == 1
+
+
+def test_override_rejects_admissions_and_strangers(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    admitted = env.scan("badge_P001_ALD.bin")["visit_id"]
+    stranger = env.scan("badge_unknown.bin")["visit_id"]
+    with pytest.raises(DeskError) as admission:
+        desk.override(env.clerk, admitted, "why not")
+    assert admission.value.reason == "not_refused"
+    with pytest.raises(DeskError) as unknown:
+        desk.override(env.clerk, stranger, "says he is a tutor")
+    assert unknown.value.reason == "not_identified"
+    with pytest.raises(DeskError) as missing:
+        desk.override(env.clerk, 9999, "no such visit")
+    assert missing.value.reason == "not_found"
+
+
+def test_override_is_for_today_only(sqlite_desk_env, sqlite_desk):
+    env = sqlite_desk_env
+    visit_id = env.scan("badge_P003_ALD.bin")["visit_id"]
+    env.clock.advance(timedelta(days=1))
+    with pytest.raises(DeskError) as stale:
+        sqlite_desk.override(env.clerk, visit_id, "renewal on file")
+    assert stale.value.reason == "not_today"
+
+
+def test_override_of_person_already_in(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    first = env.scan("badge_P003_ALD.bin")["visit_id"]
+    second = env.scan("badge_P003_ALD.bin")["visit_id"]
+    desk.override(env.clerk, second, "renewal on file")
+    with pytest.raises(DeskError) as inside:
+        desk.override(env.clerk, first, "renewal on file")
+    assert inside.value.reason == "already_in_building"
+
+
+def test_acknowledge_twice_changes_once(desk_env, desk):
+    visit_id = desk_env.scan("badge_P003_ALD.bin")["visit_id"]
+    assert desk.acknowledge(desk_env.clerk, visit_id) is True
+    assert desk.acknowledge(desk_env.principal, visit_id) is False
+    assert desk_env.visit(visit_id).alert_handled_by == desk_env.clerk.id
+    assert len(desk_env.events("alert_acknowledged")) == 1
+
+
+def test_alerts_time_out_once(desk_env, desk):
+    visit_id = desk_env.scan("badge_P003_ALD.bin")["visit_id"]
+    desk_env.clock.advance(timedelta(minutes=9))
+    assert desk.poll(desk_env.clerk, None).alerts
+    desk_env.clock.advance(timedelta(minutes=2))
+    assert desk.poll(desk_env.clerk, None).alerts == []
+    other = desk_env.desk()
+    try:
+        assert other.poll(desk_env.clerk, None).alerts == []
+    finally:
+        other.store.close()
+    assert [e.visit_id for e in desk_env.events("alert_timed_out")] == [visit_id]
+    assert [a.visit_id for a in desk.poll(desk_env.principal, None).missed] == [
+        visit_id
+    ]
+
+
+def test_missed_alerts_query_for_review(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    early = env.scan("badge_P003_ALD.bin")["visit_id"]
+    env.clock.advance(timedelta(hours=1))
+    late = env.scan("badge_P005_ALD.bin")["visit_id"]
+    env.clock.advance(timedelta(hours=1))
+    desk.poll(env.principal, None)
+    desk.review_missed(env.principal, early)
+    with pytest.raises(DeskError) as clerk:
+        desk.review_missed(env.clerk, late)
+    assert clerk.value.reason == "principal_required"
+
+    with env.store.read() as session:
+        unreviewed = missed_alerts(session, "ALD", env.principal)
+        everything = missed_alerts(session, "ALD", env.principal, include_reviewed=True)
+        since = missed_alerts(
+            session,
+            "ALD",
+            env.principal,
+            since=env.clock.now() - timedelta(hours=1, minutes=30),
+            include_reviewed=True,
+        )
+    assert [a.visit_id for a in unreviewed] == [late]
+    assert [a.visit_id for a in everything] == [late, early]
+    assert everything[1].reviewed_by == env.principal.id
+    assert [a.visit_id for a in since] == [late]
+
+
+def test_poll_sees_other_writers(desk_env, desk):
+    snapshot = desk.poll(desk_env.clerk, None)
+    assert desk.poll(desk_env.clerk, snapshot.last_event_id) is None
+    desk_env.scan("badge_P003_ALD.bin")
+    fresh = desk.poll(desk_env.clerk, snapshot.last_event_id)
+    assert fresh is not None
+    assert [a.name for a in fresh.alerts] == ["Aisha Rahman"]
+
+
+def test_desk_sign_in_of_person_already_in(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    env.scan("badge_P001_ALD.bin")
+    with pytest.raises(DeskError) as inside:
+        desk.sign_in_person(env.clerk, "P001")
+    assert inside.value.reason == "already_in_building"
+    with pytest.raises(DeskError) as nobody:
+        desk.sign_in_person(env.clerk, "P999")
+    assert nobody.value.reason == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("name", "purpose", "code"),
+    [("", "delivery", "name_required"), ("Olu Bankole", " ", "purpose_required")],
+)
+def test_visitor_needs_name_and_purpose(
+    sqlite_desk_env, sqlite_desk, name, purpose, code
+):
+    with pytest.raises(DeskError) as refused:
+        sqlite_desk.sign_in_visitor(sqlite_desk_env.clerk, name, purpose)
+    assert refused.value.reason == code
+
+
+def test_desk_sign_out_twice(desk_env, desk):
+    visit_id = desk_env.scan("badge_P001_ALD.bin")["visit_id"]
+    desk.sign_out(desk_env.clerk, visit_id)
+    with pytest.raises(DeskError) as again:
+        desk.sign_out(desk_env.clerk, visit_id)
+    assert again.value.reason == "already_signed_out"
+    with pytest.raises(DeskError) as gone:
+        desk.reprint(desk_env.clerk, visit_id)
+    assert gone.value.reason == "not_present"
+
+
+def test_staff_of_other_school_rejected(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    add_staff(
+        desk.store,
+        EventSource("BRK", "setup"),
+        env.clock.now(),
+        username="b.clerk",
+        display_name="Bo Clerk",
+        role="clerk",
+        school="BRK",
+        pin=CLERK_PIN,
+    )
+    with pytest.raises(StaffError) as other:
+        desk.sign_in("b.clerk", CLERK_PIN)
+    assert other.value.reason == "other_school"
+    [event] = env.events("staff_login_rejected")
+    assert event.detail["reason"] == "other_school"
+
+
+def test_find_people_folds_names_and_reads_dates(sqlite_desk_env):
+    with sqlite_desk_env.store.read() as session:
+        assert [m.person_id for m in find_people(session, "NUNEZ maria")] == ["P001"]
+        assert [m.person_id for m in find_people(session, "o'connor")] == ["P002"]
+        assert [m.person_id for m in find_people(session, "1988-03-14")] == ["P001"]
+        assert [m.person_id for m in find_people(session, "3/14/1988")] == ["P001"]
+        assert find_people(session, "zzzz") == []
+        assert find_people(session, "   ") == []
+    assert parse_birth_date("1988-02-30") is None
+    assert parse_birth_date("13/01/1988") is None
+
+
+def test_roster_status_red_when_old(sqlite_desk_env, sqlite_desk):
+    env = sqlite_desk_env
+    env.clock.advance(timedelta(hours=37))
+    status = {item.name: item for item in sqlite_desk.poll(env.clerk, None).status}
+    assert status["roster"].ok is False
+    assert status["roster"].detail == "37 h old"
+    assert status["store"].ok is True
+
+
+def test_emergency_lines_fit_narrow_paper():
+    person = PresentView(
+        visit_id=1,
+        name="Maximiliana Evangelina Worthington-Fairweather",
+        organization="Community Partners for Literacy and Mathematics",
+        since=datetime(2026, 12, 4, 14, 30, tzinfo=UTC),
+        credential="badge",
+        visitor=False,
+        badge_status="printed",
+        overridden=False,
+    )
+    roster = EmergencyRoster("Aldridge Elementary", person.since, [person])
+    lines = roster_lines(roster, ZoneInfo(ZONE), 32)
+    assert all(len(line) <= 32 for line in lines)
+    assert lines[0].startswith("  1. Maximiliana")
+    assert lines[2].startswith("     in 08:30 badge   Community")
+
+
+def test_locked_desk_still_times_out_alerts(sqlite_desk_env, sqlite_desk):
+    env = sqlite_desk_env
+    visit_id = env.scan("badge_P003_ALD.bin")["visit_id"]
+    assert sqlite_desk.open_alert_count() == 1
+    env.clock.advance(timedelta(minutes=11))
+    assert sqlite_desk.open_alert_count() == 0
+    assert env.visit(visit_id).alert_status == "timed_out"
+
+
+def test_desk_logic_imports_no_ui():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kiosk.services.desk.console, kiosk.services.desk.queries; "
+        "print('textual' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "False"
+
+
+def test_roster_status_red_when_sync_fails(sqlite_desk_env, sqlite_desk):
+    from kiosk.store.components import record_component_status
+
+    env = sqlite_desk_env
+    source = EventSource("ALD", "kiosk-1")
+    sqlite_desk.store.write(
+        lambda session: record_component_status(
+            session, source, "roster", False, "server unreachable", env.clock.now()
+        )
+    )
+    status = {item.name: item for item in sqlite_desk.poll(env.clerk, None).status}
+    assert status["roster"].ok is False
+    assert status["roster"].detail == "0 min old, kiosk-1: server unreachable"
