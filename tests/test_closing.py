@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import time, timedelta
 
 import pytest
@@ -161,6 +162,9 @@ def test_principal_records_time_out(store, marked):
         ("17:45", "Seen leaving", "time_in_future"),
         ("15:00", "   ", "note_missing"),
         ("15:00", "x" * 501, "note_too_long"),
+        ("15:00", "Seen leaving\x1b[2J", "note_invalid"),
+        ("15:00", "Seen leaving\nat three", "note_invalid"),
+        ("15:00", "Seen\u202eleaving", "note_invalid"),
     ],
 )
 def test_time_out_rejects_bad_input(store, marked, wall, note, reason):
@@ -278,3 +282,40 @@ def test_week_marks_forgotten_sign_outs(week, tmp_path):
     assert [
         v.id for v in marked if v.signed_out_at is not None
     ] == summary.time_out_recorded
+
+
+def test_time_out_command_rejects_control_characters(
+    week, tmp_path, monkeypatch, capsys
+):
+    config, summary = week
+    monkeypatch.setattr("sys.stdin", io.StringIO(PRINCIPAL_PIN + "\n"))
+    visit_id = summary.marked_not_signed_out[-1]
+    status, output = run_kiosk(
+        [
+            "--config",
+            str(config),
+            "report",
+            "time-out",
+            str(visit_id),
+            "--at",
+            "15:50",
+            "--note",
+            "Seen leaving\x07",
+            "--as",
+            PRINCIPAL[0],
+            "--pin-stdin",
+        ],
+        FixedClock(local(FRIDAY, "17:30")),
+    )
+    assert status == 1
+    assert output == ""
+    error = capsys.readouterr().err.strip()
+    assert error.endswith(
+        "time out not recorded: the note contains the control character U+0007; "
+        "type it as one line of text"
+    )
+    assert "\n" not in error
+    store = week_store(tmp_path)
+    with store.read() as session:
+        assert session.get(Visit, visit_id).sign_out_note is None
+    store.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from kiosk.assembly import build_kiosk
 from kiosk.clock import FixedClock
@@ -17,6 +19,7 @@ from kiosk.config import load_config
 from kiosk.services.checkin import ScanResult
 from kiosk.store.models import Event, Visit
 from kiosk.ui.app import KioskApp
+from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import ScanDecided
 from kiosk.ui.screens import GOODBYE, SEE_OFFICE, WELCOME, IdleScreen, ResultScreen
 from tests.escpos_decode import decode_job
@@ -244,3 +247,67 @@ async def test_quit_key_works_where_allowed(kiosk_for):
         await pilot.press("ctrl+q")
         await pilot.pause(0.2)
         assert not app.is_running
+
+
+def bracket_roster(folder: Path) -> Path:
+    """Copy the shared roster with names and a place that look like markup."""
+    roster = json.loads((ROSTER_DIR / "roster.json").read_text(encoding="utf-8"))
+    names = {"P001": "[/]", "P009": "Mary [Beth]"}
+    for person in roster["people"]:
+        person["first_name"] = names.get(person["person_id"], person["first_name"])
+    path = folder / "roster.json"
+    path.write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+async def test_names_that_look_like_markup_show_literally(
+    make_config, network_printer, tmp_path
+):
+    clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
+    path = make_config(
+        kiosk={
+            "school_name": "Alder [b]North[/b] Elementary",
+            "destinations": ["Room [7]", "[/]"],
+        },
+        printer={
+            "connection": "network",
+            "host": "127.0.0.1",
+            "port": network_printer.port,
+        },
+        scanner={"wedge_gap_ms": 400},
+    )
+    roster = bracket_roster(tmp_path)
+    imported = run_kiosk(["--config", str(path), "roster", "import", str(roster)])
+    assert imported[0] == 0, imported[1]
+    kiosk = build_kiosk(load_config(str(path)), clock)
+    app = KioskApp(kiosk)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert _text(app, "#school") == "Welcome to Alder [b]North[/b] Elementary"
+
+            await scan(pilot, app, "OTP-100001")
+            await wait_for(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, DestinationScreen)
+                    and len(app.screen.query(Button)) == 2
+                ),
+            )
+            labels = [str(button.label) for button in app.screen.query(Button)]
+            assert labels == ["1  Room [7]", "2  [/]"]
+            await pilot.press("2", "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+            assert _text(app, "#headline") == "Welcome, [/]!"
+
+            clock.advance(timedelta(minutes=5))
+            await scan(pilot, app, "OTP-100009")
+            # The destination screen covers the welcome until a place is picked.
+            welcome = app.screen_stack[-2]
+            assert isinstance(welcome, ResultScreen)
+            assert welcome.kind == WELCOME
+            headline = str(welcome.query_one("#headline", Static).render())
+            assert headline == "Welcome, Mary [Beth]!"
+            assert app.return_code is None
+    finally:
+        kiosk.close()

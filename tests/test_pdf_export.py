@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.support import run_kiosk
+from kiosk.clock import FixedClock
+from tests.support import run_kiosk, run_scan
 from tests.week_fixture import FRIDAY, MONDAY, PRINCIPAL_PIN
 
 DPI = 50
@@ -170,3 +172,41 @@ def test_digest_needs_principal(week, tmp_path, monkeypatch, capsys):
     )
     assert status == 1
     assert "needs a principal" in capsys.readouterr().err
+
+
+def test_range_pdf_counts_every_day(rostered_config, tmp_path):
+    """A range with quiet days charts them as zero, and one visit is "1 visit"."""
+    for instant, badge in (
+        ("2026-11-01T06:30:00+00:00", b"OTP-100001"),  # 01:30 CDT on Sunday
+        ("2026-11-01T07:10:00+00:00", b"OTP-100001"),  # 01:10 CST, signed out
+        ("2026-11-03T15:00:00+00:00", b"OTP-100002"),
+    ):
+        clock = FixedClock(datetime.fromisoformat(instant))
+        run_scan(rostered_config, badge, clock, tmp_path)
+    out = tmp_path / "range.pdf"
+    status, output = run_kiosk(
+        [
+            "--config",
+            str(rostered_config),
+            "report",
+            "range",
+            "--from",
+            "2026-10-31",
+            "--to",
+            "2026-11-04",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0, output
+    assert "2 visits" in output
+    text = pdf_text(out)
+    assert "Visits per day" in text
+    for label in ("Sat 31", "Sun 01", "Mon 02", "Tue 03", "Wed 04"):
+        assert label in text, label
+    assert "Sunday 01 November 2026: 1 visit, 0 refusals, 0 not signed out" in text
+    assert "01:30 CDT" in text
+    assert "01:10 CST" in text
+    assert "1 visits" not in text

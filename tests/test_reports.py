@@ -8,14 +8,22 @@ import json
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
+from kiosk.clock import FixedClock
+from kiosk.config import load_config
 from kiosk.services.activity import (
     arrivals_per_hour,
     occupancy,
     visits_per_organization,
 )
+from kiosk.services.export import FORMULA_STARTS
 from kiosk.services.reports import day_rows, range_rows
 from kiosk.store import Store
+from kiosk.store.events import EventSource
 from kiosk.store.models import Visit
+from kiosk.ui.review.app import ReviewContext
+from kiosk.ui.review.exporting import export_day
 from tests.support import run_kiosk
 from tests.week_fixture import (
     CLERK_PIN,
@@ -24,10 +32,12 @@ from tests.week_fixture import (
     PRINCIPAL_PIN,
     SCHOOL,
     ZONE,
+    local,
     week_store,
 )
 
 WEDNESDAY = MONDAY + timedelta(days=2)
+SOURCE = EventSource(SCHOOL, "review-1")
 
 
 def run_with_pin(args: list[str], pin: str, monkeypatch) -> tuple[int, str]:
@@ -389,3 +399,131 @@ def row_end(row):
     from datetime import datetime
 
     return datetime.fromisoformat(row.time_out)
+
+
+FORMULAS = {
+    "person": '=HYPERLINK("http://attacker.invalid","x") Okafor',
+    "organization": "+SUM(1+1)",
+    "role": "\r=1+1",
+    "destination": "@cmd",
+    "sign_out_note": "-2+3",
+    "override_reason": "\tTabbed",
+}
+"""Cells planted on Wednesday, each starting as a spreadsheet formula would."""
+
+
+def plant_formulas(store: Store, summary) -> None:
+    """Give Wednesday's visits names and notes that spreadsheets run as formulas."""
+    people = {
+        "first_name": FORMULAS["person"].removesuffix(" Okafor"),
+        "role": FORMULAS["role"],
+    }
+
+    def work(session) -> None:
+        session.execute(
+            text(
+                "UPDATE people SET first_name = :first_name, role = :role "
+                "WHERE person_id = 'W002'"
+            ),
+            people,
+        )
+        session.execute(
+            text("UPDATE organizations SET name = :name WHERE org_id = 'WK-CST'"),
+            {"name": FORMULAS["organization"]},
+        )
+        override = session.get(Visit, summary.overrides[0])
+        override.destination = FORMULAS["destination"]
+        override.override_reason = FORMULAS["override_reason"]
+        recorded = session.get(Visit, summary.time_out_recorded[0])
+        recorded.sign_out_note = FORMULAS["sign_out_note"]
+
+    store.write(work)
+
+
+def test_csv_exports_neutralize_formulas(week, tmp_path, monkeypatch):
+    config, summary = week
+    store = week_store(tmp_path)
+    plant_formulas(store, summary)
+    store.close()
+    day = ["--config", str(config), "report", "day", "--date", str(WEDNESDAY)]
+    status, day_csv = run_kiosk([*day, "--format", "csv"])
+    assert status == 0
+    status, range_csv = run_with_pin(
+        [
+            "--config",
+            str(config),
+            "report",
+            "range",
+            "--from",
+            str(MONDAY),
+            "--to",
+            str(FRIDAY),
+            "--format",
+            "csv",
+            "--as",
+            "d.whitfield",
+        ],
+        PRINCIPAL_PIN,
+        monkeypatch,
+    )
+    assert status == 0
+    store = week_store(tmp_path)
+    context = ReviewContext(
+        load_config(str(config)), store, FixedClock(local(FRIDAY, "18:00")), SOURCE
+    )
+    review_csv = export_day(context, None, WEDNESDAY, "csv").read_bytes().decode()
+    store.close()
+
+    for output in (day_csv, range_csv, review_csv):
+        rows = list(csv.DictReader(io.StringIO(output, newline="")))
+        for name, value in FORMULAS.items():
+            cells = {row[name] for row in rows}
+            assert "'" + value in cells, name
+            assert value not in cells, name
+        for row in rows:
+            assert not any(cell.startswith(FORMULA_STARTS) for cell in row.values())
+        assert len(rows) >= 9
+
+
+def test_json_export_keeps_formula_text_exact(week, tmp_path):
+    config, summary = week
+    store = week_store(tmp_path)
+    plant_formulas(store, summary)
+    store.close()
+    status, output = run_kiosk(
+        [
+            "--config",
+            str(config),
+            "report",
+            "day",
+            "--date",
+            str(WEDNESDAY),
+            "--format",
+            "json",
+        ]
+    )
+    assert status == 0
+    rows = json.loads(output)
+    for name, value in FORMULAS.items():
+        assert value in {row[name] for row in rows}, name
+
+
+def test_lock_out_message_uses_school_time(week, monkeypatch, capsys):
+    config, _ = week
+    clock = FixedClock(local(FRIDAY, "17:30"))
+    args = ["--config", str(config), "report", "day", "--as", "d.whitfield"]
+    errors = []
+    for _ in range(6):
+        monkeypatch.setattr("sys.stdin", io.StringIO("000000\n"))
+        status, _ = run_kiosk([*args, "--pin-stdin"], clock)
+        assert status == 1
+        errors.append(capsys.readouterr().err.strip())
+    assert errors[0].endswith("sign-in failed: unknown user or wrong PIN")
+    # The fifth wrong PIN locks the account for ten minutes; 17:30 in Chicago
+    # is 23:30 UTC.
+    assert errors[4].endswith(
+        "sign-in failed: too many wrong PINs; locked until 17:40 CST"
+    )
+    assert errors[5].endswith(
+        "sign-in failed: too many wrong PINs; locked until 17:40 CST"
+    )

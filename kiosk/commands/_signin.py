@@ -76,6 +76,7 @@ def sign_in(
             username,
             pin,
             lockout_policy(config),
+            zone=config.zone,
         )
     except StaffError as exc:
         raise CommandError(f"sign-in failed: {exc}") from exc

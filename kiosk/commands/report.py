@@ -17,6 +17,7 @@ from kiosk.clock import Clock
 from kiosk.commands import EXIT_FAILURE, EXIT_OK, CommandError, date_argument
 from kiosk.commands._signin import add_signin_options, sign_in
 from kiosk.config import Config
+from kiosk.services.plurals import counted
 
 MAX_RANGE_DAYS = 366
 
@@ -220,7 +221,7 @@ def report_range(config: Config, args: argparse.Namespace, clock: Clock) -> int:
         data = report_pdf(rows, scope)
     _write_output(data, args.out)
     if args.out is not None:
-        print(f"wrote {args.out}: {len(rows)} visits, {scope.period}")
+        print(f"wrote {args.out}: {counted(len(rows), 'visit')}, {scope.period}")
     return EXIT_OK
 
 
@@ -260,7 +261,7 @@ def report_digest(config: Config, args: argparse.Namespace, clock: Clock) -> int
         )
         _write_output(digest_pdf(digest, scope), args.out)
         if args.out is not None:
-            print(f"wrote {args.out}: {digest.item_count} items")
+            print(f"wrote {args.out}: {counted(digest.item_count, 'item')}")
         return EXIT_OK
     from kiosk.services.digest import digest_to_text
 
@@ -301,7 +302,7 @@ def _close_day(config: Config, clock: Clock) -> list[int]:
 
 def report_close_day(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     marked = _close_day(config, clock)
-    print(f"marked {len(marked)} visits not signed out")
+    print(f"marked {counted(len(marked), 'visit')} not signed out")
     for visit_id in marked:
         print(f"  visit {visit_id}")
     return EXIT_OK
@@ -361,7 +362,8 @@ def _purge(config: Config, clock: Clock) -> str:
     finally:
         store.close()
     return (
-        f"purged {result.visits} visits and {result.events} events from before "
+        f"purged {counted(result.visits, 'visit')} and "
+        f"{counted(result.events, 'event')} from before "
         f"{result.cutoff}"
         + (
             f" (logged as event {result.checkpoint_event_id})"
@@ -378,6 +380,6 @@ def report_purge(config: Config, args: argparse.Namespace, clock: Clock) -> int:
 
 def report_daily(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     marked = _close_day(config, clock)
-    print(f"marked {len(marked)} visits not signed out")
+    print(f"marked {counted(len(marked), 'visit')} not signed out")
     print(_purge(config, clock))
     return EXIT_OK

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kiosk.clock import FixedClock
 from kiosk.services.checkin import CheckIn, Station
 from kiosk.services.closing import close_open_visits, record_time_out
+from kiosk.services.destinations import set_destination
 from kiosk.services.roster import read_roster
 from kiosk.services.signout import SignOutKey
 from kiosk.services.staff import StaffMember, add_staff
@@ -353,11 +354,9 @@ def _clock(base: str, minutes: int) -> str:
 
 def _set_destination(week: _Week, visit_id: int | None, place: str) -> None:
     if visit_id is not None:
-
-        def change(session: Session, visit: Visit) -> None:
-            visit.destination = place
-
-        week.update(visit_id, change)
+        set_destination(
+            week.store, visit_id, place, week.station.source, week.clock.now()
+        )
 
 
 def fill_week(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.services.freetext import text_problem
 from kiosk.services.staff import StaffMember
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
@@ -125,7 +126,8 @@ def record_time_out(
 
     Raises ClosingError when the staff member is not a principal, the visit
     is not one marked not signed out, the time is not after the sign-in or
-    lies in the future, or the note is empty.
+    lies in the future, or the note is empty, too long or holds a control
+    character (a note is one line of text).
     """
     note = note.strip()
     if not staff.sees_confidential:
@@ -135,6 +137,11 @@ def record_time_out(
     if len(note) > MAX_NOTE_LENGTH:
         raise ClosingError(
             "note_too_long", f"the note is longer than {MAX_NOTE_LENGTH} characters"
+        )
+    problem = text_problem(note, MAX_NOTE_LENGTH)
+    if problem is not None:
+        raise ClosingError(
+            "note_invalid", f"the note {problem}; type it as one line of text"
         )
     if time_out > now:
         raise ClosingError("time_in_future", "the time out is later than now")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.services.plurals import counted
 from kiosk.services.reports import VisitRow, range_rows
 from kiosk.services.screening import check_valid_through
 from kiosk.store.models import Agreement, BackgroundCheck, Organization, Person
@@ -217,7 +218,8 @@ def _lines(title: str, entries: list[str]) -> list[str]:
 def digest_to_text(digest: Digest) -> str:
     """Return the digest as plain text, one section per kind of item."""
     lines = [
-        f"Needs attention on {digest.day:%A %d %B %Y}: {digest.item_count} items",
+        f"Needs attention on {digest.day:%A %d %B %Y}: "
+        f"{counted(digest.item_count, 'item')}",
         "",
     ]
     lines += _lines(

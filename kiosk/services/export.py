@@ -15,9 +15,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.services.reports import VisitRow
+from kiosk.services.reports import DISPLAY_ONLY_FIELDS, VisitRow
 
 LIST_FIELDS = ("reasons", "notices", "confidential_reasons")
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class ReportScope:
 
 
 def field_names(confidential: bool) -> list[str]:
-    names = [f.name for f in fields(VisitRow)]
+    names = [f.name for f in fields(VisitRow) if f.name not in DISPLAY_ONLY_FIELDS]
     if not confidential:
         names.remove("confidential_reasons")
     return names
@@ -53,6 +56,8 @@ def field_names(confidential: bool) -> list[str]:
 
 def row_dict(row: VisitRow, confidential: bool) -> dict[str, Any]:
     values = asdict(row)
+    for name in DISPLAY_ONLY_FIELDS:
+        values.pop(name)
     if not confidential:
         values.pop("confidential_reasons")
     elif values["confidential_reasons"] is None:
@@ -84,13 +89,31 @@ def report_to_json(rows: list[VisitRow], scope: ReportScope) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def csv_cell(value: object) -> object:
+    """Return ``value`` as a spreadsheet shows it as text, never as a formula.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, Tab or CR gets a
+    leading single quote, as the OWASP "CSV Injection" page advises. Numbers
+    and empty cells are left alone.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def rows_to_csv(rows: list[VisitRow], confidential: bool | None = None) -> str:
-    """Return the rows as CSV with a header line; lists are joined with ``;``."""
+    """Return the rows as CSV with a header line; lists are joined with ``;``.
+
+    Text that a spreadsheet would run as a formula is neutralized (see
+    ``csv_cell``); the JSON exports keep every value exactly.
+    """
     if confidential is None:
         confidential = any(row.confidential_reasons is not None for row in rows)
     buffer = io.StringIO()
+    # RFC 4180 line ends: the writer then quotes every cell that holds a CR
+    # or LF, so a stray CR cannot start a new row (and a formula) in a reader.
     writer = csv.DictWriter(
-        buffer, fieldnames=field_names(confidential), lineterminator="\n"
+        buffer, fieldnames=field_names(confidential), lineterminator="\r\n"
     )
     writer.writeheader()
     for row in rows:
@@ -98,7 +121,7 @@ def rows_to_csv(rows: list[VisitRow], confidential: bool | None = None) -> str:
         for name in LIST_FIELDS:
             if name in values:
                 values[name] = ";".join(values[name] or [])
-        writer.writerow(values)
+        writer.writerow({name: csv_cell(value) for name, value in values.items()})
     return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from kiosk.services.digest import Digest
 from kiosk.services.export import ReportScope, summary_counts
+from kiosk.services.plurals import counted
 from kiosk.services.reports import VisitRow
 
 logger = logging.getLogger(__name__)
@@ -219,6 +220,18 @@ def _bar_chart(
     return drawing
 
 
+MAX_DAY_LABELS = 31
+"""Most day names a chart's axis shows; longer ranges label every n-th day."""
+
+
+def _day_labels(days: list[str]) -> list[str]:
+    step = -(-len(days) // MAX_DAY_LABELS)
+    return [
+        f"{date.fromisoformat(day):%a %d}" if index % step == 0 else ""
+        for index, day in enumerate(days)
+    ]
+
+
 def _summary_table(rows: list[VisitRow], styles: _Styles) -> Table:
     counts = summary_counts(rows)
     header = [
@@ -276,13 +289,20 @@ def _visit_line(row: VisitRow) -> list[str]:
 def _day_section(day: str, rows: list[VisitRow], styles: _Styles) -> list:
     counts = summary_counts(rows)
     heading = (
-        f"{date.fromisoformat(day):%A %d %B %Y}: {counts['visits']} visits, "
-        f"{counts['refusals']} refusals, {counts['not_signed_out']} not signed out"
+        f"{date.fromisoformat(day):%A %d %B %Y}: {counted(counts['visits'], 'visit')}, "
+        f"{counted(counts['refusals'], 'refusal')}, "
+        f"{counts['not_signed_out']} not signed out"
     )
+    widths = dict(VISIT_COLUMNS)
+    if any(row.in_zone or row.out_zone for row in rows):
+        # Times carry a zone abbreviation ("01:30 CDT") on a day the clocks
+        # change; give them room for it on one line.
+        widths["In"] = widths["Out"] = 0.75
+        widths["Outcome and reasons"] -= 0.5
     table = _table(
         [name for name, _ in VISIT_COLUMNS],
         [_visit_line(row) for row in rows],
-        [width * inch for _, width in VISIT_COLUMNS],
+        [width * inch for width in widths.values()],
         styles,
     )
     return [_para(heading, styles.heading), table]
@@ -399,13 +419,17 @@ def report_pdf(rows: list[VisitRow], scope: ReportScope) -> bytes:
                 )
             )
     else:
-        days = sorted({row.day for row in rows})
+        # Every day of the range, so a day without visits shows as a zero.
+        days = [
+            (scope.first + timedelta(days=n)).isoformat()
+            for n in range((scope.last - scope.first).days + 1)
+        ]
         per_org = visits_per_organization(rows)
         if days:
             totals = [sum(counts.get(day, 0) for _, counts in per_org) for day in days]
             story.append(
                 _bar_chart(
-                    [f"{date.fromisoformat(day):%a %d}" for day in days],
+                    _day_labels(days),
                     [totals],
                     ["visits"],
                     "Visits per day",
@@ -455,7 +479,10 @@ def digest_pdf(digest: Digest, scope: ReportScope) -> bytes:
     styles = _Styles()
     story: list = [
         _para(f"Needs your attention: {scope.school_name}", styles.title),
-        _para(f"{digest.day:%A %d %B %Y}. {digest.item_count} items.", styles.body),
+        _para(
+            f"{digest.day:%A %d %B %Y}. {counted(digest.item_count, 'item')}.",
+            styles.body,
+        ),
     ]
 
     def section(title: str, header: list[str], body: list[list[str]], widths) -> None:  # type: ignore[no-untyped-def]

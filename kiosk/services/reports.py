@@ -99,6 +99,12 @@ class VisitRow:
     alert_status: str = "none"
     confidential_reasons: list[str] | None = None
     """Confidential refusal reasons; None when the reader may not see them."""
+    in_zone: str = ""
+    """Abbreviation of the zone time ``time_in`` is in (CDT, CST) when its local
+    day has two UTC offsets, so a repeated hour reads unambiguously; else empty.
+    Screens and PDFs show it; the CSV and JSON exports carry the offset instead."""
+    out_zone: str = ""
+    """The same for ``time_out``."""
 
     @property
     def overridden(self) -> bool:
@@ -115,11 +121,12 @@ class VisitRow:
 
     @property
     def clock_in(self) -> str:
-        return self.time_in[11:16] if self.time_in else ""
+        """Local wall time of ``time_in`` (HH:MM), with ``in_zone`` when set."""
+        return _clock(self.time_in, self.in_zone)
 
     @property
     def clock_out(self) -> str:
-        return self.time_out[11:16] if self.time_out else ""
+        return _clock(self.time_out, self.out_zone)
 
     @property
     def length_text(self) -> str:
@@ -160,6 +167,33 @@ class VisitRow:
         if self.overridden:
             words += " (override)"
         return words
+
+
+DISPLAY_ONLY_FIELDS = ("in_zone", "out_zone")
+"""VisitRow fields for screens and PDFs that exports leave out."""
+
+
+def _clock(instant: str | None, zone_name: str) -> str:
+    if not instant:
+        return ""
+    return f"{instant[11:16]} {zone_name}".rstrip()
+
+
+def has_two_offsets(day: date, zone: ZoneInfo) -> bool:
+    """Tell whether the school's clocks change on ``day`` (daylight saving)."""
+    start, end = day_bounds(day, zone)
+    return start.utcoffset() != end.utcoffset()
+
+
+def zone_mark(instant: datetime | None, zone: ZoneInfo) -> str:
+    """Return the zone abbreviation of ``instant`` when its local day has two
+    UTC offsets, else an empty string."""
+    if instant is None:
+        return ""
+    local = instant.astimezone(zone)
+    if not has_two_offsets(local.date(), zone):
+        return ""
+    return local.tzname() or ""
 
 
 def format_minutes(minutes: int | None) -> str:
@@ -249,6 +283,8 @@ def _row(
         confidential_reasons=list(visit.confidential_reasons or [])
         if confidential
         else None,
+        in_zone=zone_mark(began, zone),
+        out_zone=zone_mark(visit.signed_out_at, zone),
     )
 
 

@@ -2,9 +2,10 @@
 
 Events go oldest first, as a run of whole ids, so the chain that remains
 still verifies: the purge logs a ``log_purged`` checkpoint with the id and
-hash of the last entry it removed, and verification starts from there. A
-purge refuses to run while the log does not verify, so it never erases the
-evidence of an edited entry.
+hash of the last entry it removed, and verification starts from there. The
+checkpoint also lists the ids of the visits removed, because later events
+may still name them. A purge refuses to run while the log does not verify,
+so it never erases the evidence of an edited entry or visit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.services.integrity import PURGE_KIND, verify_chain
+from kiosk.services.integrity import PURGE_KIND, PURGED_VISITS, id_ranges, verify_chain
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
 from kiosk.store.models import ChainHead, Event, Visit
@@ -69,7 +70,8 @@ def purge(
     """Remove visits and events from before the retention period; log the purge.
 
     Raises RetentionError when ``days`` is not positive or the event log does
-    not verify (someone changed or removed an entry that would be purged).
+    not verify (an entry, or a visit the log vouches for, was changed, added
+    or removed outside the kiosk).
     """
     if days <= 0:
         raise RetentionError("retention is off ([retention] days = 0)")
@@ -82,7 +84,7 @@ def purge(
         if not checked.ok:
             raise RetentionError(
                 "nothing purged because the log does not verify: "
-                + checked.broken.describe(zone)  # type: ignore[union-attr]
+                + str(checked.problem(zone))
             )
         through = _purgeable_through(session, cutoff)
         through_hash = None
@@ -90,6 +92,9 @@ def purge(
         if through is not None:
             through_hash = session.scalar(select(Event.hash).where(Event.id == through))
             events = session.execute(delete(Event).where(Event.id <= through)).rowcount
+        purged_ids = session.scalars(
+            select(Visit.id).where(Visit.scanned_at < cutoff).order_by(Visit.id)
+        ).all()
         visits = session.execute(
             delete(Visit).where(Visit.scanned_at < cutoff)
         ).rowcount
@@ -100,6 +105,9 @@ def purge(
             "retention_days": days,
             "visits": visits,
             "events": events,
+            # Verification accepts these visits' absence while their events
+            # remain in the log.
+            PURGED_VISITS: id_ranges(purged_ids),
         }
         if through is not None:
             detail |= {"through_event_id": through, "through_hash": through_hash}

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.services.freetext import text_problem
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
 from kiosk.store.models import Staff
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 CLERK, PRINCIPAL, ADMIN = "clerk", "principal", "admin"
 ROLES = (CLERK, PRINCIPAL, ADMIN)
 PIN_LENGTHS = range(4, 13)
+MAX_USERNAME_LENGTH = 64
+MAX_DISPLAY_NAME_LENGTH = 200
 
 _hasher = PasswordHasher()
 
@@ -63,6 +66,18 @@ def check_pin(pin: str) -> None:
         raise StaffError("invalid_pin", "a PIN is 4 to 12 digits")
 
 
+def check_display_name(name: str) -> str:
+    """Return ``name`` without surrounding spaces, or raise StaffError when it
+    is empty, too long or holds a control character."""
+    name = name.strip()
+    if not name:
+        raise StaffError("invalid_name", "the name shown on screens is missing")
+    problem = text_problem(name, MAX_DISPLAY_NAME_LENGTH)
+    if problem is not None:
+        raise StaffError("invalid_name", f"the name {problem}")
+    return name
+
+
 def _member(row: Staff) -> StaffMember:
     return StaffMember(row.id, row.username, row.display_name, row.role, row.school)
 
@@ -88,6 +103,12 @@ def add_staff(
         raise StaffError(
             "invalid_username", "a username is letters, digits, '.' or '-'"
         )
+    if len(username) > MAX_USERNAME_LENGTH:
+        raise StaffError(
+            "invalid_username",
+            f"a username is at most {MAX_USERNAME_LENGTH} characters",
+        )
+    display_name = check_display_name(display_name)
     check_pin(pin)
     pin_hash = _hasher.hash(pin)
 
@@ -108,6 +129,15 @@ def add_staff(
     return store.write(work)
 
 
+def locked_until_text(until: datetime, now: datetime, zone: tzinfo) -> str:
+    """Return when a lock ends as the school's wall clock shows it, with the
+    zone's abbreviation, and with the date when that is not today."""
+    local = until.astimezone(zone)
+    if local.date() != now.astimezone(zone).date():
+        return f"{local:%Y-%m-%d %H:%M %Z}"
+    return f"{local:%H:%M %Z}"
+
+
 def authenticate(
     store: Store,
     source: EventSource,
@@ -115,11 +145,14 @@ def authenticate(
     username: str,
     pin: str,
     policy: LockoutPolicy = LockoutPolicy(),
+    *,
+    zone: tzinfo,
 ) -> StaffMember:
     """Return the member whose PIN this is, or raise StaffError.
 
     Reasons: ``unknown_user``, ``inactive``, ``locked`` (too many wrong PINs;
-    the message says until when) and ``wrong_pin``.
+    the message says until when, in ``zone``, the school's time zone) and
+    ``wrong_pin``.
     """
 
     def work(session: Session) -> StaffMember | StaffError:
@@ -152,10 +185,8 @@ def authenticate(
                 at,
                 detail={"staff_id": row.id, "reason": "locked"},
             )
-            return StaffError(
-                "locked",
-                f"too many wrong PINs; locked until {row.locked_until:%H:%M} UTC",
-            )
+            until = locked_until_text(row.locked_until, at, zone)
+            return StaffError("locked", f"too many wrong PINs; locked until {until}")
         try:
             _hasher.verify(row.pin_hash, pin)
         except (VerificationError, InvalidHashError):
@@ -172,8 +203,9 @@ def authenticate(
                 append_event(
                     session, source, "staff_locked", at, detail={"staff_id": row.id}
                 )
+                until = locked_until_text(row.locked_until, at, zone)
                 return StaffError(
-                    "locked", "too many wrong PINs; the account is locked for a while"
+                    "locked", f"too many wrong PINs; locked until {until}"
                 )
             return StaffError("wrong_pin", "unknown user or wrong PIN")
         row.failed_attempts, row.locked_until = 0, None

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.store.models import ChainHead, Event
+from kiosk.store.visit_digest import current_digest
 
 GENESIS_HASH = "0" * 64
 
@@ -34,6 +35,7 @@ def event_hash(event: Event) -> str:
         "person_id": event.person_id,
         "reasons": list(event.reasons or []),
         "detail": event.detail or {},
+        "visit_digest": event.visit_digest,
         "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(
@@ -63,11 +65,17 @@ def append_event(
 ) -> Event:
     """Add one event to the log inside the caller's write transaction.
 
-    ``detail`` holds ids, counts and codes only, never personal data.
+    ``detail`` holds ids, counts and codes only, never personal data. With
+    ``visit_id``, the event also records the digest of that visit's audited
+    fields as they stand now, so append the event after changing the visit.
     """
     head = session.execute(
         select(ChainHead).where(ChainHead.id == 1).with_for_update()
     ).scalar_one()
+    # Read the visit under the chain-head lock. A transaction that changed
+    # it appends its own event and holds the lock until it commits, so the
+    # newest event of a visit always carries the visit's latest digest.
+    digest = current_digest(session, visit_id) if visit_id is not None else None
     row = Event(
         id=head.last_event_id + 1,
         at=at.astimezone(UTC),
@@ -78,6 +86,7 @@ def append_event(
         person_id=person_id,
         reasons=list(reasons),
         detail=dict(detail or {}),
+        visit_digest=digest,
         prev_hash=head.last_hash,
     )
     row.hash = event_hash(row)

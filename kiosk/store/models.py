@@ -235,6 +235,9 @@ class Event(Base):
     person_id: Mapped[str | None] = mapped_column(String(64))
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    visit_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the visit's audited fields just after this event (see
+    store.visit_digest); None when the event names no stored visit."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

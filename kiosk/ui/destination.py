@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
@@ -37,7 +38,9 @@ class DestinationScreen(Screen[None]):
         with Vertical(id="destination"):
             yield Static(tr(_("Where are you going today?")), id="headline")
             for number, place in enumerate(self.places, start=1):
-                yield Button(f"{number}  {place}", id=f"place-{number}")
+                # A str label is parsed as markup; Content shows the place as typed.
+                label = Content(f"{number}  {place}")
+                yield Button(label, id=f"place-{number}")
             yield Static(tr(_("Press its number, or touch it.")), id="body")
 
     def on_mount(self) -> None:

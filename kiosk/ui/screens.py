@@ -25,14 +25,16 @@ class IdleScreen(Screen[None]):
     """School name, date, clock and what to do."""
 
     def compose(self) -> ComposeResult:
+        # Names come from settings and the roster: shown as typed, never
+        # parsed as Textual markup.
         with Vertical(id="idle"):
-            yield Static(id="school")
-            yield Static(id="date")
+            yield Static(id="school", markup=False)
+            yield Static(id="date", markup=False)
             with Center():
                 yield Digits(id="clock")
-            yield Static(id="prompt")
-            yield Static(id="language-hint")
-            yield Static(self.app.hint, id="hint")  # type: ignore[attr-defined]
+            yield Static(id="prompt", markup=False)
+            yield Static(id="language-hint", markup=False)
+            yield Static(self.app.hint, id="hint", markup=False)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -111,8 +113,8 @@ class ResultScreen(Screen[None]):
             ),
         }[self.kind]
         with Vertical(id="result"):
-            yield Static(headline, id="headline")
-            yield Static(body, id="body")
+            yield Static(headline, id="headline", markup=False)
+            yield Static(body, id="body", markup=False)
 
     def on_mount(self) -> None:
         self._timer = self.set_timer(self.seconds, self.close)

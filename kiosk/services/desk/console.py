@@ -94,7 +94,13 @@ class Desk:
         """Check the PIN (with lock-out) and that the account works at this school."""
         now = self.clock.now()
         member = authenticate(
-            self.store, self.where.source, now, username, pin, self.settings.lockout
+            self.store,
+            self.where.source,
+            now,
+            username,
+            pin,
+            self.settings.lockout,
+            zone=self.where.zone,
         )
         if member.school not in (self.where.school, "*"):
             self.store.write(

@@ -15,11 +15,35 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from kiosk.services.closing import ClosingError, local_instant, record_time_out
 from kiosk.services.reports import VisitRow
+from kiosk.ui.literal import literal_cells
+from kiosk.ui.review.columns import ColumnSpec, fit_table
 
 logger = logging.getLogger(__name__)
 
 DAYS_BACK = 14
 """Days before the viewed day whose not-signed-out visits the list shows."""
+
+COLUMNS = (
+    ColumnSpec("Date", None, 10),
+    ColumnSpec("In", None, 9),
+    ColumnSpec("Person", None, 12),
+    ColumnSpec("Organization", None, 12),
+    ColumnSpec("Time out", None, 12),
+    ColumnSpec("Note", None, 16),
+)
+
+
+def row_texts(row: VisitRow) -> list[str]:
+    """Return the text of each of a visit's cells in the list."""
+    recorded = f"{row.clock_out} by {row.signed_out_by}" if row.time_out else "not yet"
+    return [
+        row.day,
+        row.clock_in,
+        row.person,
+        row.organization,
+        recorded,
+        row.sign_out_note,
+    ]
 
 
 class NotSignedOutScreen(Screen[None]):
@@ -36,26 +60,32 @@ class NotSignedOutScreen(Screen[None]):
         self.day = day
         self.rows: list[VisitRow] = []
         self.loaded = False
+        self.column_widths: list[int] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="page"):
             yield Static(
                 f"Not signed out: {self.day - timedelta(days=DAYS_BACK)} to {self.day}",
                 classes="page-title",
+                markup=False,
             )
             yield Static(
                 "Marked at closing time with no time out. Pick one and press o to "
                 "record when the person really left.",
                 id="nso-help",
+                markup=False,
             )
             yield DataTable(id="nso", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#nso", DataTable)
-        table.add_columns("Date", "In", "Person", "Organization", "Time out", "Note")
-        table.focus()
+        self.query_one("#nso", DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        # The table has its new size only after the next layout.
+        if self.loaded:
+            self.call_after_refresh(self.fill, self.rows, keep_cursor=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -74,28 +104,24 @@ class NotSignedOutScreen(Screen[None]):
                 )
         except Exception:
             logger.exception("loading visits not signed out failed")
-            self.app.call_from_thread(self.notify, "Could not read the visits.")
+            self.app.call_from_thread(
+                self.notify, "Could not read the visits.", markup=False
+            )
             return
         marked = [row for row in rows if row.outcome == "not_signed_out"]
         self.app.call_from_thread(self.fill, marked)
 
-    def fill(self, rows: list[VisitRow]) -> None:
+    def fill(self, rows: list[VisitRow], keep_cursor: bool = False) -> None:
         self.rows = rows
         table = self.query_one("#nso", DataTable)
+        cursor = table.cursor_row
+        cells = [row_texts(row) for row in rows]
+        self.column_widths = fit_table(table, COLUMNS, cells, self.column_widths)
         table.clear()
-        for row in rows:
-            recorded = (
-                f"{row.clock_out} by {row.signed_out_by}" if row.time_out else "not yet"
-            )
-            table.add_row(
-                row.day,
-                row.clock_in,
-                row.person,
-                row.organization,
-                recorded,
-                row.sign_out_note,
-                key=str(row.visit_id),
-            )
+        for row, texts in zip(rows, cells, strict=True):
+            table.add_row(*literal_cells(*texts), key=str(row.visit_id))
+        if keep_cursor and rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
         if not rows:
             self.query_one("#nso-help", Static).update(
                 "Nobody is marked not signed out."
@@ -135,6 +161,7 @@ class TimeOutScreen(ModalScreen[bool]):
                 f"Time out for {self.row.person}, in at {self.row.clock_in} on "
                 f"{self.row.day}",
                 id="timeout-title",
+                markup=False,
             )
             yield Input(placeholder="Time out, HH:MM", id="timeout-at", max_length=5)
             yield Input(
@@ -142,7 +169,7 @@ class TimeOutScreen(ModalScreen[bool]):
                 id="timeout-note",
                 max_length=500,
             )
-            yield Static("", id="timeout-message")
+            yield Static("", id="timeout-message", markup=False)
             with Horizontal(id="timeout-buttons"):
                 yield Button("Save", id="timeout-save", variant="primary")
                 yield Button("Cancel", id="timeout-cancel")

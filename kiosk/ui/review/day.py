@@ -17,31 +17,58 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from kiosk.services.export import summary_counts
+from kiosk.services.plurals import counted
 from kiosk.services.reports import VisitRow, day_rows
+from kiosk.ui.literal import literal_cells
 from kiosk.ui.review import filters
+from kiosk.ui.review.columns import ColumnSpec, fit_table
 from kiosk.ui.review.filters import ViewFilter
 from kiosk.ui.review.messages import ActionDone, DayLoaded, StoreFailed
 
 logger = logging.getLogger(__name__)
 
+DAY_KEYS = Binding.Group("Day")
+
 COLUMNS = (
-    ("In", "time", 5),
-    ("Out", "time", 5),
-    ("Length", "length", 6),
-    ("Person", "person", 20),
-    ("Organization", "organization", 22),
-    ("Role", None, 9),
-    ("Destination", None, 11),
-    ("How signed out", None, 24),
-    ("Outcome", "outcome", 40),
+    ColumnSpec("In", "time", 9),
+    ColumnSpec("Out", "time", 9),
+    ColumnSpec("Length", "length", 6),
+    ColumnSpec("Person", "person", 12),
+    ColumnSpec("Organization", "organization", 12),
+    ColumnSpec("Role", None, 9),
+    ColumnSpec("Destination", None, 11),
+    ColumnSpec("How signed out", None, 14),
+    ColumnSpec("Outcome", "outcome", 16),
 )
-"""Label, sort key a header click picks, and width in cells."""
+"""The day table's columns. At 120 terminal columns the minimums fit with
+room to spare; wider terminals give names and reasons more room."""
+
+KEY_HINTS = "s sort · / search · f this person · esc clear filters"
 
 
-def outcome_cell(row: VisitRow) -> Text:
+def outcome_words(row: VisitRow) -> str:
     words = row.outcome_text
     if row.reasons:
         words += ": " + row.reasons_text
+    return words
+
+
+def row_texts(row: VisitRow) -> list[str]:
+    """Return the text of each of a visit's cells in the day table."""
+    return [
+        row.clock_in,
+        row.clock_out,
+        row.length_text,
+        row.person,
+        row.organization,
+        row.role,
+        row.destination,
+        row.how_signed_out,
+        outcome_words(row),
+    ]
+
+
+def outcome_cell(row: VisitRow) -> Text:
     style = {
         "denied": "bold red",
         "not_signed_out": "bold yellow",
@@ -49,7 +76,9 @@ def outcome_cell(row: VisitRow) -> Text:
     }.get(row.outcome, "")
     if row.overridden:
         style = "bold magenta"
-    return Text(words, style=style)
+    cell = literal_cells(outcome_words(row))[0]
+    cell.stylize(style)
+    return cell
 
 
 def describe_row(row: VisitRow) -> str:
@@ -84,14 +113,28 @@ def describe_row(row: VisitRow) -> str:
 class DayScreen(Screen[None]):
     """One day's visits at the school."""
 
+    # The footer fits in 120 columns: moving between days is one entry, and
+    # the keys for searching and sorting are listed above the table instead.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "move_day(-1)", "Day before", key_display="["),
-        Binding("right_square_bracket", "move_day(1)", "Day after", key_display="]"),
+        Binding(
+            "left_square_bracket",
+            "move_day(-1)",
+            "Day before",
+            key_display="[",
+            group=DAY_KEYS,
+        ),
+        Binding(
+            "right_square_bracket",
+            "move_day(1)",
+            "Day after",
+            key_display="]",
+            group=DAY_KEYS,
+        ),
         Binding("t", "today", "Today"),
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("f", "only_person", "This person"),
-        Binding("escape", "clear_filters", "Clear filters"),
+        Binding("slash", "focus_search", "Search", key_display="/", show=False),
+        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("f", "only_person", "This person", show=False),
+        Binding("escape", "clear_filters", "Clear filters", show=False),
         Binding("c", "charts", "Charts"),
         Binding("w", "week", "Week"),
         Binding("e", "digest", "Exceptions"),
@@ -99,7 +142,7 @@ class DayScreen(Screen[None]):
         Binding("o", "record_time_out", "Record time out", show=False),
         Binding("k", "close_day", "Close day"),
         Binding("p", "export_pdf", "PDF"),
-        Binding("x", "export_csv", "CSV", show=False),
+        Binding("x", "export_csv", "CSV"),
         Binding("r", "reverify", "Reload", show=False),
         Binding("ctrl+l", "app.lock", "Lock"),
         Binding("q", "app.quit", "Quit"),
@@ -116,13 +159,16 @@ class DayScreen(Screen[None]):
         self.log_ok: bool | None = None
         self.exported: Path | None = None
         """File the last export from this screen was written to."""
+        self.column_widths: list[int] = []
 
     def compose(self) -> ComposeResult:
+        # Every Static here shows names, notes or reasons as typed: none is
+        # parsed as Textual markup.
         with Vertical(id="day"):
             with Horizontal(id="day-heading"):
-                yield Static(id="day-title")
-                yield Static(id="log-status")
-            yield Static(id="day-summary")
+                yield Static(id="day-title", markup=False)
+                yield Static(id="log-status", markup=False)
+            yield Static(id="day-summary", markup=False)
             with Horizontal(id="filters"):
                 yield Input(
                     placeholder="Search person, organization, destination, reason",
@@ -134,17 +180,19 @@ class DayScreen(Screen[None]):
                     prompt="All outcomes",
                     id="outcome",
                 )
-            yield Static(id="sort-line")
+            yield Static(id="sort-line", markup=False)
             yield DataTable(id="visits", cursor_type="row", zebra_stripes=True)
-            yield Static(id="detail")
+            yield Static(id="detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#visits", DataTable)
-        for label, _, width in COLUMNS:
-            table.add_column(label, key=label, width=width)
-        table.focus()
+        self.query_one("#visits", DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        # The table has its new size only after the next layout.
+        if self.loaded_day is not None:
+            self.call_after_refresh(self.refresh_table, keep_cursor=True)
 
     # Loading
 
@@ -171,9 +219,8 @@ class DayScreen(Screen[None]):
                     session, context.school, day, context.zone, confidential=True
                 )
                 status = day_status(session, result, context.school, day, context.zone)
-                ok = day_verifies(
-                    session, result, context.school, day_bounds(day, context.zone)[1]
-                )
+                start, end = day_bounds(day, context.zone)
+                ok = day_verifies(session, result, context.school, end, start)
         except Exception:
             logger.exception("loading the review of %s failed", day)
             self.post_message(StoreFailed(f"Could not read the visits of {day}."))
@@ -195,7 +242,7 @@ class DayScreen(Screen[None]):
         keep = (
             self.view.organization if self.view.organization in organizations else None
         )
-        select.set_options([(name, name) for name in organizations])
+        select.set_options([(Text(name), name) for name in organizations])
         if keep:
             select.value = keep
         else:
@@ -210,46 +257,44 @@ class DayScreen(Screen[None]):
         self.loaded_day = message.day
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        self.notify(message.what, severity="error", timeout=8)
+        self.notify(message.what, severity="error", timeout=8, markup=False)
 
     def on_action_done(self, message: ActionDone) -> None:
-        self.notify(message.notice, timeout=6)
+        self.notify(message.notice, timeout=6, markup=False)
         self.app.verification = None  # type: ignore[attr-defined]
         self.load()
 
     # Table
 
-    def refresh_table(self) -> None:
+    def refresh_table(self, keep_cursor: bool = False) -> None:
         counts = summary_counts(self.rows)
         self.query_one("#day-summary", Static).update(
-            f"{counts['visits']} visits by {counts['people']} people · "
+            f"{counted(counts['visits'], 'visit')} by "
+            f"{counted(counts['people'], 'person', 'people')} · "
             f"{counts['refusals']} refused · {counts['overrides']} overridden · "
             f"{counts['not_signed_out']} not signed out · "
             f"{counts['in_building']} in the building"
         )
         self.shown = filters.apply(self.rows, self.view)
         order = "descending" if self.view.descending else "ascending"
-        shown = (
-            f"{len(self.shown)} of {len(self.rows)} shown" if self.view.active else ""
-        )
-        self.query_one("#sort-line", Static).update(
-            f"Sorted by {self.view.sort} ({order}). {shown}".strip()
-        )
+        parts = [f"Sorted by {self.view.sort} ({order})."]
+        if self.view.active:
+            parts.append(f"{len(self.shown)} of {len(self.rows)} shown.")
+        parts.append(KEY_HINTS)
+        self.query_one("#sort-line", Static).update(" ".join(parts))
         table = self.query_one("#visits", DataTable)
+        cursor = table.cursor_row
+        cells = [row_texts(row) for row in self.shown]
+        self.column_widths = fit_table(table, COLUMNS, cells, self.column_widths)
         table.clear()
-        for row in self.shown:
+        for row, texts in zip(self.shown, cells, strict=True):
             table.add_row(
-                row.clock_in,
-                row.clock_out,
-                row.length_text,
-                row.person,
-                row.organization,
-                row.role,
-                row.destination,
-                row.how_signed_out,
+                *literal_cells(*texts[:-1]),
                 outcome_cell(row),
                 key=str(row.visit_id),
             )
+        if keep_cursor and self.shown:
+            table.move_cursor(row=min(cursor, len(self.shown) - 1))
         if not self.shown:
             self.query_one("#detail", Static).update(
                 "No visits match." if self.rows else "No visits on this day."
@@ -274,7 +319,7 @@ class DayScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected, "#visits")
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        sorts = {label: sort for label, sort, _ in COLUMNS}
+        sorts = {spec.label: spec.sort for spec in COLUMNS}
         sort = sorts.get(str(event.column_key.value))
         if sort is None:
             return
@@ -403,7 +448,7 @@ class DayScreen(Screen[None]):
             return
         closing = context.config.review.closing_time
         notice = (
-            f"Marked {len(marked)} visits not signed out."
+            f"Marked {counted(len(marked), 'visit')} not signed out."
             if marked
             else f"No open visits past closing time ({closing})."
         )
@@ -426,4 +471,6 @@ class DayScreen(Screen[None]):
             self.post_message(StoreFailed(f"Export failed: {exc.strerror}"))
             return
         self.exported = path
-        self.app.call_from_thread(self.notify, f"Saved {path}", timeout=10)
+        self.app.call_from_thread(
+            self.notify, f"Saved {path}", timeout=10, markup=False
+        )

@@ -26,11 +26,16 @@ class SignInScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="signin"):
             yield Static("Visit log review", id="signin-title")
-            yield Static(self.app.context.config.school_name, id="signin-school")  # type: ignore[attr-defined]
+            yield Static(
+                self.app.context.config.school_name,  # type: ignore[attr-defined]
+                id="signin-school",
+                markup=False,
+            )
             yield Input(placeholder="Username", id="username")
             yield Input(placeholder="PIN", password=True, id="pin")
             yield Button("Sign in", id="signin-button", variant="primary")
-            yield Static("", id="signin-message")
+            # Messages name staff members and schools: shown as typed.
+            yield Static("", id="signin-message", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
@@ -71,6 +76,7 @@ class SignInScreen(Screen[None]):
                 username,
                 pin,
                 lockout_policy(context.config),
+                zone=context.zone,
             )
         except StaffError as exc:
             self.post_message(SignInFailed(str(exc)))

@@ -40,8 +40,11 @@ class _TextScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="page"):
-            yield Static("Loading…", id="page-title", classes="page-title")
-            yield Static("", id="page-body", classes="page-body")
+            # Organization and person names appear as typed, never as markup.
+            yield Static(
+                "Loading…", id="page-title", classes="page-title", markup=False
+            )
+            yield Static("", id="page-body", classes="page-body", markup=False)
         yield Footer()
 
     def show(self, title: str, body: str) -> None:
@@ -220,6 +223,8 @@ class DigestScreen(_TextScreen):
                 handle.write(digest_pdf(self.digest, scope))
         except OSError as exc:
             logger.exception("digest export failed")
-            app.call_from_thread(self.notify, f"Export failed: {exc.strerror}")
+            app.call_from_thread(
+                self.notify, f"Export failed: {exc.strerror}", markup=False
+            )
             return
-        app.call_from_thread(self.notify, f"Saved {path}", timeout=10)
+        app.call_from_thread(self.notify, f"Saved {path}", timeout=10, markup=False)

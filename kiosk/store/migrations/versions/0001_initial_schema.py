@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.String(length=64), nullable=True),
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('visit_digest', sa.String(length=64), nullable=True),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
