@@ -73,7 +73,12 @@ def test_clerk_snapshot_holds_no_confidential_code(sqlite_desk_env, sqlite_desk)
 
 
 @pytest.mark.parametrize(
-    ("reason", "code"), [("", "reason_required"), ("  ok ", "reason_required")]
+    ("reason", "code"),
+    [
+        ("", "reason_required"),
+        ("  ok ", "reason_required"),
+        ("renewal \x1b[2J on file", "reason_invalid"),
+    ],
 )
 def test_override_needs_a_reason(sqlite_desk_env, sqlite_desk, reason, code):
     visit_id = sqlite_desk_env.scan("badge_P003_ALD.bin")["visit_id"]
@@ -200,7 +205,12 @@ def test_desk_sign_in_of_person_already_in(sqlite_desk_env, sqlite_desk):
 
 @pytest.mark.parametrize(
     ("name", "purpose", "code"),
-    [("", "delivery", "name_required"), ("Olu Bankole", " ", "purpose_required")],
+    [
+        ("", "delivery", "name_required"),
+        ("Olu Bankole", " ", "purpose_required"),
+        ("Olu\x07 Bankole", "delivery", "name_invalid"),
+        ("Olu Bankole", "delivery\x00", "purpose_invalid"),
+    ],
 )
 def test_visitor_needs_name_and_purpose(
     sqlite_desk_env, sqlite_desk, name, purpose, code

@@ -35,7 +35,14 @@ class StoreError(Exception):
     """The database cannot be opened, migrated or written."""
 
 
+RETRY_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+"""PostgreSQL errors that a retried transaction can get past: deadlock
+detected, serialization failure, lock not available."""
+
+
 def _is_lock_error(exc: OperationalError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
     message = str(exc.orig).lower()
     return "database is locked" in message or "database is busy" in message
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.services.checkin import DENIED, CheckIn, ScanResult
 from kiosk.services.desk.views import may_override
+from kiosk.services.freetext import text_problem
 from kiosk.services.matching import fold_name
 from kiosk.services.reports import day_bounds
 from kiosk.services.staff import StaffMember
@@ -34,6 +35,14 @@ class DeskError(Exception):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def _check_typed(field_name: str, value: str, max_length: int) -> None:
+    """Reject typed text with control characters; white space (Tab, line
+    breaks) is folded into spaces by the caller."""
+    problem = text_problem(" ".join(value.split()), max_length)
+    if problem is not None:
+        raise DeskError(f"{field_name}_invalid", f"the {field_name} {problem}")
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ def override_refusal(
     already in the building, or a clerk tries to override
     ``refer_to_principal``.
     """
+    _check_typed("reason", reason, MAX_TEXT)
     reason = " ".join(reason.split())
     if len(reason) < MIN_OVERRIDE_REASON:
         raise DeskError("reason_required", "an override needs a reason")
@@ -280,6 +290,12 @@ def sign_in_visitor(
     ``matches_roster`` unless ``confirmed``: a refused partner must not get
     in as a visitor, so staff look them up instead.
     """
+    for field_name, value in (
+        ("name", name),
+        ("purpose", purpose),
+        ("destination", destination),
+    ):
+        _check_typed(field_name, value, MAX_NAME)
     name, purpose = " ".join(name.split()), " ".join(purpose.split())
     destination = " ".join(destination.split())
     if len(name) < 2:
@@ -333,6 +349,7 @@ def sign_out_at_desk(
     note: str = "",
 ) -> Visit:
     """Sign a person out by hand; the note stays on the visit, not in the log."""
+    _check_typed("note", note, MAX_TEXT)
     note = " ".join(note.split())
     if len(note) > MAX_TEXT:
         raise DeskError("note_too_long", f"keep the note under {MAX_TEXT} characters")
