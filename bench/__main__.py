@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHMARKS: list[str] = ["camera", "printing", "verify_log", "desk"]
+BENCHMARKS: list[str] = ["camera", "printing", "verify_log", "desk", "roster"]
 """Module names under bench/, in the order they run."""
 
 RESULTS = Path(__file__).with_name("results")
