@@ -3,6 +3,7 @@ the text, the pictures and the codes the printer would print."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,8 @@ import pytest
 
 from kiosk.badges.capabilities import capabilities_for
 from kiosk.badges.escpos_render import render_escpos, text_image
-from kiosk.badges.layout import Badge, Text, badge_elements
+from kiosk.badges.layout import NAME_PLACEHOLDER, Badge, Text, badge_elements
+from kiosk.badges.preview import render_preview
 from tests.escpos_decode import decode_job
 from tests.support import PUBLIC
 
@@ -151,3 +153,58 @@ def test_decoder_reads_a_foreign_receipt():
     assert "ExampleMart Ltd." in decoded.lines()
     assert "SALES INVOICE" in decoded.lines()
     assert decoded.cuts == 1
+
+
+UNCOVERED_NAMES = {
+    "emoji": ("Ana \U0001f389 Ruiz", "Ana Ruiz"),
+    "cjk": ("李小龙 \U0001f389", "李小龙"),
+    "arabic": ("ليلى حداد \U0001f680", "ليلى حداد"),
+    "combining": ("Ana\u0301\u0302 Ruiz \U0001f389", "Ana\u0301\u0302 Ruiz"),
+    "family_emoji": ("\U0001f469\u200d\U0001f469\u200d\U0001f467 Family", "Family"),
+}
+
+
+@pytest.mark.parametrize("paper", [80, 58])
+@pytest.mark.parametrize("case", sorted(UNCOVERED_NAMES))
+def test_name_drops_characters_without_glyph(case, paper):
+    name, expected_text = UNCOVERED_NAMES[case]
+    elements, decoded = render(name, "default", paper)
+
+    line = elements[3]
+    assert isinstance(line, Text)
+    assert line.as_image
+    printed = " ".join(line.lines).replace("\u200d", "").strip()
+    assert printed == unicodedata.normalize("NFC", expected_text)
+    dots = {80: 576, 58: 384}[paper]
+    expected = np.asarray(text_image(line, dots).convert("1").convert("L"))
+    pictures = [r for r in decoded.rasters if r.shape == expected.shape]
+    assert pictures, [r.shape for r in decoded.rasters]
+    assert (pictures[0] == expected).all()
+    assert (pictures[0] == 0).sum() > 200
+
+
+def test_emoji_only_name_prints_placeholder():
+    elements, decoded = render("\U0001f389\U0001f680\u200d\U0001f388", "default", 80)
+
+    line = elements[3]
+    assert isinstance(line, Text)
+    assert line.lines == (NAME_PLACEHOLDER,)
+    assert NAME_PLACEHOLDER in decoded.lines()
+
+
+def test_emoji_name_preview_is_not_blank():
+    caps = capabilities_for("default", 80)
+    name_only = [
+        element
+        for element in badge_elements(
+            Badge("School", "VISITOR", "Ana \U0001f389 Ruiz", "", FRIDAY, CODE),
+            caps,
+            "qr",
+        )
+        if isinstance(element, Text) and element.as_image
+    ]
+    assert name_only
+
+    preview = np.array(render_preview(name_only, caps.paper_dots).convert("L"))
+
+    assert (preview < 128).sum() > 0

@@ -168,10 +168,41 @@ def test_listen_wedge_prints_each_scan(wedge_config):
     assert status == 0
     assert rest == ""
     assert [line["source"] for line in lines] == ["wedge"] * 3
-    assert lines[0]["data"] == texts["dl_v8_P001.bin"].decode()
-    assert lines[1]["data"] == texts["badge_P001_lowercase_spaces.bin"].decode()
-    assert lines[2]["data"] == texts["dl_ca_P018_ontario.bin"].decode()
+    # The licence data ends with the CR the scanner typed as Enter.
+    ontario = texts["dl_ca_P018_ontario.bin"].decode()
+    assert lines[0]["data"] == texts["dl_v8_P001.bin"].decode().removesuffix("\r")
+    assert lines[1]["data"] == "otp-100001"
+    assert lines[2]["data"] == ontario.removesuffix("\r")
     assert lines[0]["symbology"] is None
+
+
+@pytest.mark.parametrize(
+    ("scanner", "typed"),
+    [
+        ({}, b"OTP-100004\r"),
+        ({}, b"OTP-100004\r\n"),
+        ({}, b"OTP-100004\t"),
+        ({"suffix": "#END"}, b"OTP-100004#END"),
+        ({"prefix": "]C0", "suffix": "#END"}, b"]C0OTP-100004#END\r"),
+    ],
+    ids=["enter", "crlf", "tab", "suffix", "prefix_suffix_enter"],
+)
+def test_listen_wedge_strips_terminator(make_config, scanner, typed):
+    config = make_config(scanner={"kind": "wedge", **scanner})
+    listener = ListenOnPty(config)
+    try:
+        listener.type(typed)
+        line = listener.read_line()
+        listener.process.send_signal(signal.SIGINT)
+        status, out = listener.finish()
+    finally:
+        if listener.process.poll() is None:
+            listener.process.kill()
+
+    assert status == 0
+    assert out == ""
+    assert line["data"] == "OTP-100004"
+    assert line["length"] == len(b"OTP-100004")
 
 
 def test_listen_wedge_slow_typing_prints_nothing(wedge_config):

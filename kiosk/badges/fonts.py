@@ -5,7 +5,9 @@ Text goes out as a picture when the printer's code pages cannot carry it
 Each character is drawn with the first font of the chain that has a glyph for
 it, so a line mixing Latin and Han characters comes out whole. The fonts come
 from Debian packages (``fonts-dejavu-core``, ``fonts-droid-fallback``; see
-scripts/system-packages.sh); a missing font is skipped.
+scripts/system-packages.sh); a missing font is skipped. Characters that no
+font of the chain covers (most emoji) are left out rather than drawn as empty
+boxes.
 """
 
 from __future__ import annotations
@@ -73,18 +75,40 @@ class Run:
     font: ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
+def _font_for(char: str, chain: tuple[Path, ...]) -> Path | None:
+    if char.isspace():
+        return chain[0]
+    for path in chain:
+        if ord(char) in _coverage(path):
+            return path
+    return None
+
+
+def drawable(text: str, bold: bool = True) -> str:
+    """Return ``text`` without the characters that no installed badge font has
+    a glyph for (most emoji, for example), which would print as empty boxes.
+
+    With no font installed at all, ``text`` is returned unchanged: Pillow's
+    built-in font then draws what it can.
+    """
+    chain = _chain(bold)
+    if not chain:
+        return text
+    return "".join(char for char in text if _font_for(char, chain) is not None)
+
+
 def runs(text: str, size: int, bold: bool = True) -> list[Run]:
-    """Split ``text`` into runs that one font each can draw."""
+    """Split ``text`` into runs that one font each can draw.
+
+    A character no font covers is drawn with the first font, as an empty box;
+    callers remove such characters first with :func:`drawable`.
+    """
     chain = _chain(bold)
     if not chain:
         return [Run(text, ImageFont.load_default(size))]
     pieces: list[Run] = []
     for char in text:
-        chosen = chain[0]
-        for path in chain:
-            if ord(char) in _coverage(path) or char.isspace():
-                chosen = path
-                break
+        chosen = _font_for(char, chain) or chain[0]
         font = _truetype(chosen, size)
         if pieces and pieces[-1].font is font:
             pieces[-1] = Run(pieces[-1].text + char, font)

@@ -50,6 +50,10 @@ MONTH_NAMES = (
 PARTNER = "PARTNER"
 VISITOR = "VISITOR"
 
+NAME_PLACEHOLDER = "__________"
+"""Printed in place of a name made only of characters no font can draw (a
+name of emoji), as a line for the clerk to write the name on."""
+
 
 def badge_date(day: date) -> str:
     """Format a date the same way in every locale: ``FRI 04 DEC 2026``."""
@@ -198,6 +202,12 @@ def _wrap(text: str, size: Size, paper_dots: int, as_image: bool) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=True) or [""]
 
 
+def _has_visible(text: str) -> bool:
+    """Tell whether ``text`` has a letter, digit, punctuation mark or symbol,
+    rather than only joiners and combining marks left from dropped emoji."""
+    return any(unicodedata.category(char)[0] in "LNPS" for char in text)
+
+
 def fit_text(
     text: str,
     caps: PrinterCapabilities,
@@ -206,6 +216,7 @@ def fit_text(
     bold: bool = True,
     invert: bool = False,
     overflow_lines: int = 0,
+    placeholder: str = "",
 ) -> Text:
     """Fit ``text`` to the paper at the largest size that keeps it short.
 
@@ -216,9 +227,16 @@ def fit_text(
     the text needs.
 
     Nothing runs off the paper: a word wider than the paper is broken.
+    Characters that neither the code pages nor any installed font can show
+    are dropped, and ``placeholder`` is printed when nothing is left.
     """
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     as_image = not caps.printable_as_text(text)
+    if as_image:
+        text = " ".join(fonts.drawable(text, bold).split())
+        if not _has_visible(text):
+            text = placeholder
+            as_image = not caps.printable_as_text(text)
     if not as_image:
         text = native_text(text)
     wrapped = [(size, _wrap(text, size, caps.paper_dots, as_image)) for size in sizes]
@@ -301,6 +319,7 @@ def badge_elements(
             else [(2, 3), (2, 2), (1, 2), (1, 1)],
             max_lines=2,
             overflow_lines=3,
+            placeholder=NAME_PLACEHOLDER,
         ),
         fit_text(badge.organization, caps, [(1, 2), (1, 1)], max_lines=2, bold=False),
     ]

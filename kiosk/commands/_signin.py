@@ -1,4 +1,4 @@
-"""Staff sign-in for report commands: ``--as USERNAME`` with the PIN asked for.
+"""Staff sign-in for report and badge commands: ``--as USERNAME`` and a PIN.
 
 The PIN is read from the terminal without echo, or with ``--pin-stdin`` from
 the first line of standard input (for scripts). A wrong PIN counts towards
@@ -9,23 +9,37 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from datetime import timedelta
 
 from kiosk.clock import Clock
 from kiosk.commands import CommandError
 from kiosk.config import Config
-from kiosk.services.staff import LockoutPolicy, StaffError, StaffMember, authenticate
+from kiosk.services.staff import (
+    LockoutPolicy,
+    StaffError,
+    StaffMember,
+    authenticate,
+    find_staff,
+)
 from kiosk.store.database import Store
 
+logger = logging.getLogger(__name__)
 
-def add_signin_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+
+def add_signin_options(
+    parser: argparse.ArgumentParser,
+    *,
+    required: bool,
+    help: str = "sign in as this staff member (a principal sees confidential reasons)",
+) -> None:
     parser.add_argument(
         "--as",
         dest="staff_username",
         metavar="USERNAME",
         required=required,
-        help="sign in as this staff member (a principal sees confidential reasons)",
+        help=help,
     )
     parser.add_argument(
         "--pin-stdin",
@@ -55,15 +69,25 @@ def sign_in(
 ) -> StaffMember | None:
     """Return the staff member named by ``--as`` once their PIN checks out.
 
-    Returns None when no ``--as`` was given. Raises CommandError for a wrong
-    PIN, a locked account, another school's account, or, when ``principal``
-    is set, an account that is not a principal's.
+    Returns None when no ``--as`` was given. Raises CommandError for an
+    unknown username (before asking for a PIN), a wrong PIN, a locked
+    account, another school's account, or, when ``principal`` is set, an
+    account that is not a principal's.
     """
     from kiosk.assembly import station_for
 
     username = getattr(args, "staff_username", None)
     if not username:
         return None
+    # The desk shows "unknown user or wrong PIN" so that its screen does not
+    # reveal account names. A command line user can read the staff table, so
+    # here the error names the unknown account.
+    if find_staff(store, username) is None:
+        logger.info("staff sign-in rejected: unknown_user")
+        raise CommandError(
+            f"sign-in failed: no staff account named {username!r}; "
+            "`kiosk staff add` creates one"
+        )
     if args.pin_stdin:
         pin = sys.stdin.readline().strip()
     else:

@@ -7,10 +7,15 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.clock import Clock
 from kiosk.commands import EXIT_FAILURE, EXIT_OK, CommandError
+from kiosk.commands._signin import add_signin_options, sign_in
 from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(
@@ -57,6 +62,11 @@ def register(
         help="print a visit's badge again (same sign-out code, marked REPRINT)",
     )
     reprint.add_argument("visit_id", type=int, metavar="VISIT_ID")
+    add_signin_options(
+        reprint,
+        required=True,
+        help="the staff member asking for the reprint; the event log records them",
+    )
     reprint.set_defaults(handler=reprint_badge)
 
     queue = actions.add_parser(
@@ -127,12 +137,36 @@ def preview_badge(config: Config, args: argparse.Namespace, clock: Clock) -> int
 def reprint_badge(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     from kiosk.assembly import build_badge_printer, open_store, station_for
     from kiosk.services.badging import BadgeError
+    from kiosk.services.desk import actions
 
     store = open_store(config)
     try:
-        printer = build_badge_printer(config, store, clock, station_for(config).source)
+        member = sign_in(config, args, clock, store, principal=False)
+        assert member is not None  # argparse requires --as
+        source = station_for(config).source
+        where = actions.Where(config.kiosk.school, source, config.zone)
+
+        # Logged as the desk's reprint key logs it: who asked, then the print.
+        def request(session: Session) -> None:
+            actions.check_reprintable(session, where, args.visit_id)
+            actions.log_staff_event(
+                session,
+                where,
+                "reprint_requested",
+                member,
+                clock.now(),
+                visit_id=args.visit_id,
+            )
+
         try:
-            outcome = printer.print_visit(args.visit_id, reprint=True)
+            store.write(request)
+        except actions.DeskError as exc:
+            raise CommandError(str(exc)) from exc
+        printer = build_badge_printer(config, store, clock, source)
+        try:
+            outcome = printer.print_visit(
+                args.visit_id, reprint=True, staff_id=member.id
+            )
         except BadgeError as exc:
             raise CommandError(str(exc)) from exc
     finally:

@@ -11,11 +11,11 @@ import queue
 import sys
 from pathlib import Path
 
-from drivers.scanner.base import WEDGE, Reader, ReaderStatus
+from drivers.scanner.base import WEDGE, Reader, ReaderStatus, Scan
 from kiosk.clock import Clock
 from kiosk.commands import EXIT_OK, CommandError
 from kiosk.config import Config
-from kiosk.services.codes import MAX_PAYLOAD_BYTES
+from kiosk.services.codes import MAX_PAYLOAD_BYTES, strip_framing
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,12 @@ def _wedge_reader(config: Config, scans: queue.Queue) -> Reader:
         suffix=scanner.suffix,
     )
 
+    def deliver(scan: Scan) -> None:
+        # A burst keeps the Enter, Tab, prefix and suffix the scanner typed, so
+        # strip them the way the check-in path does before parsing the code.
+        text = strip_framing(scan.text, scanner.prefix, scanner.suffix)
+        scans.put(Scan(text.encode("utf-8"), scan.source, scan.symbology))
+
     def ignored(burst: Burst) -> None:
         print(
             f"kiosk: ignored typing, not a scan (reason: {burst.reason}, "
@@ -113,7 +119,7 @@ def _wedge_reader(config: Config, scans: queue.Queue) -> Reader:
     return TerminalWedgeReader(
         sys.stdin.fileno(),
         collector,
-        scans.put,
+        deliver,
         _print_status,
         on_ignored=ignored,
         on_interrupt=lambda: scans.put(_STOP),

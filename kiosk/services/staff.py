@@ -129,6 +129,15 @@ def add_staff(
     return store.write(work)
 
 
+def find_staff(store: Store, username: str) -> StaffMember | None:
+    """Return the account named ``username`` (any case), or None if there is none."""
+    with store.read() as session:
+        row = session.scalar(
+            select(Staff).where(Staff.username == username.strip().lower())
+        )
+        return None if row is None else _member(row)
+
+
 def locked_until_text(until: datetime, now: datetime, zone: tzinfo) -> str:
     """Return when a lock ends as the school's wall clock shows it, with the
     zone's abbreviation, and with the date when that is not today."""
