@@ -15,9 +15,13 @@ from drivers.scanner.decode import (
     ZXING,
     FrameDecoder,
     ZbarBackend,
+    find_code_region,
+    level_patch,
+    looks_like_code,
     to_gray,
 )
-from tests.frames import LOOKS, Look, Shot, background, render
+from kiosk.badges import codes
+from tests.frames import HEIGHT, LOOKS, WIDTH, Look, Shot, background, render
 from tests.readers import payloads
 from tests.support import PUBLIC
 
@@ -151,6 +155,67 @@ def test_licence_bytes_keep_control_characters():
 
     assert b"\n\x1e\r" in found[0].payload
     assert b"<LF>" not in found[0].payload
+
+
+def light_on_dark_card(
+    payload: str,
+    module_px: float,
+    blur: float,
+    margin: int,
+    scene: np.ndarray,
+    levels: tuple[int, int],
+) -> np.ndarray:
+    """Put a light-on-dark Code128 card, drawn by the badge renderer and
+    inverted to the grey ``levels`` (card, bars), in the middle of ``scene``."""
+    drawn = np.asarray(codes.code128_image(payload).convert("L"), dtype=np.float32)
+    dark, light = levels
+    card = dark + (255 - drawn) / 255 * (light - dark)
+    scale = module_px / codes.CODE128_MODULE_DOTS
+    card = cv2.resize(card, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    card = cv2.copyMakeBorder(card, *[margin] * 4, cv2.BORDER_CONSTANT, value=dark)
+    frame = scene.astype(np.float32)
+    height, width = card.shape
+    top, left = (HEIGHT - height) // 2, (WIDTH - width) // 2
+    frame[top : top + height, left : left + width] = card[..., None]
+    if blur:
+        frame = cv2.GaussianBlur(frame, (0, 0), blur)
+    return frame.clip(0, 255).astype(np.uint8)
+
+
+LIGHT_WALL = np.full((HEIGHT, WIDTH, 3), 215, np.uint8)
+
+
+@pytest.mark.parametrize(
+    ("module_px", "blur", "margin", "scene", "levels"),
+    [
+        (1.5, 1.0, 12, background(0), (0, 255)),
+        (1.5, 0, 12, background(0), (50, 200)),
+        (2, 1.5, 100, LIGHT_WALL, (50, 200)),
+    ],
+    ids=["busy-scene-blurred", "busy-scene-grey", "light-wall-wide-card"],
+)
+def test_light_on_dark_code128_sign_out_code(module_px, blur, margin, scene, levels):
+    # The card's dark outline spreads the region, so its edge density falls
+    # under MIN_EDGE_DENSITY; the bars' one-way edges must still let it in.
+    payload = "SO1-42-ABCDEFGHIJKLM"
+    frame = light_on_dark_card(payload, module_px, blur, margin, scene, levels)
+
+    found = FrameDecoder().decode(frame)
+
+    assert [(c.payload, c.symbology) for c in found] == [(payload.encode(), "code128")]
+
+
+def test_empty_scenes_skip_the_retry():
+    # The retry costs extra zxing-cpp reads, so an idle camera must not pay
+    # for it on furniture and posters.
+    passed = []
+    for seed in range(60):
+        gray = to_gray(background(seed))
+        region = find_code_region(gray)
+        if region is not None and looks_like_code(level_patch(gray, region)):
+            passed.append(seed)
+
+    assert passed == []
 
 
 def test_empty_scene_has_no_codes():
