@@ -121,7 +121,8 @@ class KioskSection:
         default=60.0, metadata=_check(lambda v: 0 <= v <= 3600, "0 to 3600 seconds")
     )
     """A second scan of the same badge this soon after signing in does not sign
-    the person out (a double read, or a person checking the kiosk took it)."""
+    the person out (a double read, or a person checking the kiosk took it),
+    and one this soon after signing out does not sign them in again."""
 
     allow_quit: bool = False
     """Let Ctrl+Q close the kiosk screen. Off at a school, where the screen

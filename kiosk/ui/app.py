@@ -129,7 +129,9 @@ class KioskApp(App[None]):
 
     def _reader_scan(self, scan: Scan) -> None:
         # Runs on the reader's thread; post_message is thread-safe.
-        self.post_message(ScanReceived(scan.payload, scan.source, scan.symbology))
+        self.post_message(
+            ScanReceived(scan.payload, scan.source, scan.symbology, scan.repeat)
+        )
 
     # Keyboard wedge
 
@@ -171,12 +173,12 @@ class KioskApp(App[None]):
     # Scans
 
     def on_scan_received(self, message: ScanReceived) -> None:
-        self.process_scan(message.payload)
+        self.process_scan(message.payload, message.repeat)
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def process_scan(self, payload: bytes) -> None:
+    def process_scan(self, payload: bytes, repeat: bool = False) -> None:
         try:
-            result = self.kiosk.checkin.process(payload)
+            result = self.kiosk.checkin.process(payload, repeat=repeat)
         except Exception as exc:
             logger.exception("processing a scan failed")
             self.post_message(ScanFailed(type(exc).__name__))
