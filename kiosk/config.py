@@ -224,9 +224,10 @@ class PrinterSection:
 
     status_check: bool = True
     """Ask the printer for its status (``DLE EOT``) before and after each
-    badge, over network, serial, USB and character-device connections. A
-    printer that does not answer within ``status_timeout`` counts as not
-    responding, so turn this off for a printer that never answers."""
+    badge and in the printer checks, over network, serial, USB and
+    character-device connections. A printer that does not answer within
+    ``status_timeout`` counts as not responding, so turn this off for a
+    printer that never answers."""
 
     status_timeout: float = field(
         default=1.0, metadata=_check(lambda v: 0.05 <= v <= 10, "0.05 to 10 seconds")
