@@ -93,6 +93,83 @@ async def test_stalled_printer_keeps_kiosk_responsive(make_config):
                 assert visit.badge_status == "queued"
 
 
+async def test_welcome_says_badge_printing_until_outcome(make_config):
+    with FakeNetworkPrinter(mode=STALL) as printer:
+        config = rostered(
+            make_config,
+            printer=network_printer_section(
+                printer, timeout=2.0, status_timeout=2.0, check_seconds=0
+            ),
+        )
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 1)
+                # The badge waits for the stalled printer up to its 2 s timeout.
+                printing = body_text(app)
+                badges_then = app.badges_handled
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                after = body_text(app)
+
+    assert badges_then == 0
+    assert printing == "You are signed in. Your badge is printing…"
+    assert after == "You are signed in. Please pick up your badge at the front desk."
+
+
+async def test_welcome_says_take_badge_once_printed(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = rostered(
+            make_config, printer=network_printer_section(printer, check_seconds=0)
+        )
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                after = body_text(app)
+                # The same badge again at once: signed in already, nothing prints.
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 2)
+                again = body_text(app)
+            jobs = printer.wait_for_jobs(1)
+
+    assert after == (
+        "You are signed in. Please take your badge from the printer and wear it "
+        "where staff can see it."
+    )
+    assert again == "You are signed in."
+    assert len(jobs) == 1
+
+
+async def test_spanish_welcome_while_badge_prints(make_config):
+    with FakeNetworkPrinter(mode=STALL) as printer:
+        config = rostered(
+            make_config,
+            kiosk={"language": "es"},
+            printer=network_printer_section(
+                printer, timeout=2.0, status_timeout=2.0, check_seconds=0
+            ),
+        )
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 1)
+                printing = body_text(app)
+                badges_then = app.badges_handled
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                after = body_text(app)
+
+    assert badges_then == 0
+    assert printing == (
+        "Su entrada está registrada. Su credencial se está imprimiendo…"
+    )
+    assert after == (
+        "Su entrada está registrada. Recoja su credencial en la recepción."
+    )
+
+
 async def test_refused_printer_sends_visitor_to_desk(make_config):
     with FakeNetworkPrinter(mode=REFUSE) as printer:
         config = rostered(
