@@ -121,7 +121,8 @@ class KioskSection:
         default=60.0, metadata=_check(lambda v: 0 <= v <= 3600, "0 to 3600 seconds")
     )
     """A second scan of the same badge this soon after signing in does not sign
-    the person out (a double read, or a person checking the kiosk took it)."""
+    the person out (a double read, or a person checking the kiosk took it),
+    and one this soon after signing out does not sign them in again."""
 
     allow_quit: bool = False
     """Let Ctrl+Q close the kiosk screen. Off at a school, where the screen
@@ -223,9 +224,10 @@ class PrinterSection:
 
     status_check: bool = True
     """Ask the printer for its status (``DLE EOT``) before and after each
-    badge, over network, serial, USB and character-device connections. A
-    printer that does not answer within ``status_timeout`` counts as not
-    responding, so turn this off for a printer that never answers."""
+    badge and in the printer checks, over network, serial, USB and
+    character-device connections. A printer that does not answer within
+    ``status_timeout`` counts as not responding, so turn this off for a
+    printer that never answers."""
 
     status_timeout: float = field(
         default=1.0, metadata=_check(lambda v: 0.05 <= v <= 10, "0.05 to 10 seconds")

@@ -145,6 +145,37 @@ async def test_camera_scan_reaches_the_screen(kiosk_factory, tmp_path):
     assert not reader.grabber._thread.is_alive()
 
 
+async def test_badge_held_at_camera_stays_signed_in(kiosk_factory, tmp_path):
+    scene = background(1)
+    badge = render(Shot(b"OTP-100001", "qr", Look(module_px=6)), scene)
+    # Held up 3.5 s at 10 frames a second: read again after each 1 s hold-off.
+    video = write_video(tmp_path / "held.avi", [scene] * 5 + [badge] * 35 + [scene])
+    kiosk = kiosk_factory(
+        kiosk={"rescan_guard_seconds": 0},
+        scanner={"kind": "camera"},
+        camera={"source": str(video), "gone_seconds": 0.2, "hold_off_seconds": 1},
+    )
+    recorder = Recorder()
+    app = KioskApp(kiosk)
+    async with app.run_test(message_hook=recorder) as pilot:
+        await wait_until(lambda: app.reader is not None, what="the reader")
+        ended = app.reader.grabber.ended
+        await wait_until(ended.is_set, what="the video's end")
+        await pilot.pause(0.5)
+        await wait_until(
+            lambda: app.scans_handled == len(recorder.received), what="the scans"
+        )
+
+    results = [m.result for m in recorder.decided]
+    assert len(results) >= 3
+    assert [r.outcome for r in results] == [SIGNED_IN] * len(results)
+    assert [r.notices for r in results[1:]] == [["already_signed_in"]] * (
+        len(results) - 1
+    )
+    assert {r.visit_id for r in results} == {results[0].visit_id}
+    assert [m.repeat for m in recorder.received][:3] == [False, True, True]
+
+
 async def test_wedge_kind_records_unmonitored_scanner(kiosk_factory):
     kiosk = kiosk_factory(scanner={"kind": "wedge"})
     app = KioskApp(kiosk)

@@ -205,6 +205,46 @@ def test_check_command_reports_each_printer(make_config):
     assert lines[1].startswith("printer_fallback: FAULT: paper out (network 127.0.0.1:")
 
 
+def test_check_command_fails_silent_printer(make_config):
+    # The printer takes the TCP connection and reads, but sends no status.
+    with (
+        FakeNetworkPrinter(answers_status=False) as first,
+        FakeNetworkPrinter(answers_status=False) as second,
+    ):
+        config = rostered(
+            make_config,
+            printer=network_printer_section(first),
+            printer_fallback=network_printer_section(second),
+        )
+        status, output = run_kiosk(["--config", str(config), "badge", "check"])
+        requests = [job.status_requests for job in first.jobs]
+    lines = output.splitlines()
+
+    assert status == 1
+    assert requests == [[1]]
+    assert lines[0].startswith(
+        "printer: FAULT: not answering status requests (network 127.0.0.1:"
+    )
+    assert "does not respond to the ESC/POS status request" in lines[1]
+    assert lines[1].endswith("needs [printer] status_check = false.")
+    assert lines[2].startswith("printer_fallback: FAULT: not answering status")
+    assert lines[3].endswith("needs [printer_fallback] status_check = false.")
+
+
+def test_check_command_without_status_check(make_config):
+    with FakeNetworkPrinter(answers_status=False) as printer:
+        config = rostered(
+            make_config,
+            printer=network_printer_section(printer, status_check=False),
+        )
+        status, output = run_kiosk(["--config", str(config), "badge", "check"])
+        requests = [job.status_requests for job in printer.jobs]
+
+    assert status == 0
+    assert output.startswith("printer: ok: ready (status not known) (network")
+    assert requests == [[]]
+
+
 def test_profiles_command_lists_capabilities():
     status, output = run_kiosk(["badge", "profiles"])
     assert status == 0

@@ -311,12 +311,31 @@ def test_check_printers_records_paper_low(make_config):
     with FakeNetworkPrinter(paper="low") as printer:
         config = rostered(make_config, printer=network_printer_section(printer))
         with open_kiosk(config) as kiosk:
-            assert kiosk.printer.check_printers() == [(PRIMARY, True, "paper low")]
+            assert kiosk.printer.check_printers() == [
+                (PRIMARY, True, "paper low", None)
+            ]
             printer.cover_open = True
-            assert kiosk.printer.check_printers() == [(PRIMARY, False, "cover open")]
+            assert kiosk.printer.check_printers() == [
+                (PRIMARY, False, "cover open", "cover_open")
+            ]
             state = component(kiosk)
             assert state is not None
             assert state.detail == "cover open"
+
+
+def test_check_printers_fails_silent_printer(make_config):
+    with FakeNetworkPrinter(answers_status=False) as printer:
+        config = rostered(make_config, printer=network_printer_section(printer))
+        with open_kiosk(config) as kiosk:
+            checks = kiosk.printer.check_printers()
+            state = component(kiosk)
+
+    assert checks == [
+        (PRIMARY, False, "not answering status requests", "not_responding")
+    ]
+    assert state is not None
+    assert not state.ok
+    assert state.detail == "not answering status requests"
 
 
 @pytest.mark.postgres

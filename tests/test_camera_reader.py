@@ -169,6 +169,36 @@ def test_code_held_past_hold_off_is_scanned_again(tmp_path):
     assert scanned(scans) == [(b"OTP-100001", "qr")] * 2
 
 
+def test_code_kept_in_view_is_marked_repeat(tmp_path):
+    shot = Shot(b"OTP-100001", "qr", Look(module_px=6))
+    # Held 1.6 s (read again after the 1 s hold-off), taken away for 0.6 s,
+    # then shown once more.
+    frames = showings([shot, shot], background(1), hold=int(FPS * 1.6), blank=12)
+    video = write_video(tmp_path / "held-twice.avi", frames, FPS)
+    settings = CameraSettings(gone_seconds=0.15, hold_off_seconds=1.0)
+
+    scans, _, _ = read_all(str(video), timeout=30, settings=settings)
+
+    assert scanned(scans) == [(b"OTP-100001", "qr")] * 4
+    assert [scan.repeat for scan in scans] == [False, True, False, True]
+    assert [scan.to_json()["repeat"] for scan in scans] == [False, True, False, True]
+
+
+def test_dedup_readings_mark_hold_off_repeats():
+    dedup = Deduplicator(gone_seconds=0.5, hold_off_seconds=3.0)
+    a = code(b"A")
+
+    first = dedup.readings([a], 0.0)
+    held = dedup.readings([a], 3.0)
+    dedup.readings([], 3.2)
+    dedup.readings([], 4.0)  # A last seen at 3.0: gone at 3.5
+    shown_again = dedup.readings([a], 4.1)
+
+    assert [(r.code, r.repeat) for r in first] == [(a, False)]
+    assert [(r.code, r.repeat) for r in held] == [(a, True)]
+    assert [(r.code, r.repeat) for r in shown_again] == [(a, False)]
+
+
 def code(payload: bytes) -> Decoded:
     return Decoded(payload, "qr", "zxing-cpp", payload.decode())
 

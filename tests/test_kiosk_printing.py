@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
+from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from drivers.printer.fake import REFUSE, STALL, FakeNetworkPrinter
+from kiosk.services.desk.queries import people_present
+from kiosk.store.models import Event
 from kiosk.ui.app import KioskApp
 from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import ScanReceived
 from kiosk.ui.screens import WELCOME, ResultScreen
 from tests.badge_support import (
     component,
+    events_of,
     network_printer_section,
     open_kiosk,
     rostered,
+    sign_in,
     visit_row,
 )
 from tests.escpos_decode import decode_job
@@ -38,8 +44,12 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
+def read_scan(name: str) -> bytes:
+    return (SCANS / name).read_bytes()
+
+
 def scan(app: KioskApp, name: str) -> None:
-    app.post_message(ScanReceived((SCANS / name).read_bytes(), "wedge"))
+    app.post_message(ScanReceived(read_scan(name), "wedge"))
 
 
 def body_text(app: KioskApp) -> str:
@@ -81,6 +91,83 @@ async def test_stalled_printer_keeps_kiosk_responsive(make_config):
                 visit = visit_row(kiosk, visit_id)
                 assert visit.admitted
                 assert visit.badge_status == "queued"
+
+
+async def test_welcome_says_badge_printing_until_outcome(make_config):
+    with FakeNetworkPrinter(mode=STALL) as printer:
+        config = rostered(
+            make_config,
+            printer=network_printer_section(
+                printer, timeout=2.0, status_timeout=2.0, check_seconds=0
+            ),
+        )
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 1)
+                # The badge waits for the stalled printer up to its 2 s timeout.
+                printing = body_text(app)
+                badges_then = app.badges_handled
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                after = body_text(app)
+
+    assert badges_then == 0
+    assert printing == "You are signed in. Your badge is printing…"
+    assert after == "You are signed in. Please pick up your badge at the front desk."
+
+
+async def test_welcome_says_take_badge_once_printed(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = rostered(
+            make_config, printer=network_printer_section(printer, check_seconds=0)
+        )
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                after = body_text(app)
+                # The same badge again at once: signed in already, nothing prints.
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 2)
+                again = body_text(app)
+            jobs = printer.wait_for_jobs(1)
+
+    assert after == (
+        "You are signed in. Please take your badge from the printer and wear it "
+        "where staff can see it."
+    )
+    assert again == "You are signed in."
+    assert len(jobs) == 1
+
+
+async def test_spanish_welcome_while_badge_prints(make_config):
+    with FakeNetworkPrinter(mode=STALL) as printer:
+        config = rostered(
+            make_config,
+            kiosk={"language": "es"},
+            printer=network_printer_section(
+                printer, timeout=2.0, status_timeout=2.0, check_seconds=0
+            ),
+        )
+        with open_kiosk(config) as kiosk:
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                scan(app, "badge_P001_ALD.bin")
+                await wait_until(pilot, lambda: app.scans_handled == 1)
+                printing = body_text(app)
+                badges_then = app.badges_handled
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+                after = body_text(app)
+
+    assert badges_then == 0
+    assert printing == (
+        "Su entrada está registrada. Su credencial se está imprimiendo…"
+    )
+    assert after == (
+        "Su entrada está registrada. Recoja su credencial en la recepción."
+    )
 
 
 async def test_refused_printer_sends_visitor_to_desk(make_config):
@@ -136,6 +223,56 @@ async def test_welcome_waits_for_badge_outcome(make_config):
                 # the badge is.
                 assert isinstance(app.screen, ResultScreen)
                 assert "front desk" in body_text(app)
+
+
+async def test_start_up_queues_unfinished_badges(make_config):
+    with FakeNetworkPrinter() as printer:
+        config = rostered(
+            make_config, printer=network_printer_section(printer, check_seconds=0)
+        )
+        # Another kiosk on the same database, whose badge may be printing now.
+        other = make_config(
+            kiosk={"kiosk_id": "kiosk-north"},
+            printer=network_printer_section(printer, check_seconds=0),
+        )
+        with open_kiosk(other) as north:
+            elsewhere = sign_in(north, "badge_P002_ALD.bin")
+        with open_kiosk(config) as kiosk:
+            # The kiosk stopped after storing these sign-ins and before their
+            # badges printed; the second person has signed out since.
+            stranded = sign_in(kiosk)
+            left = sign_in(kiosk, "badge_P009_ALD.bin")
+            kiosk.clock.advance(timedelta(minutes=5))
+            assert kiosk.checkin.process(read_scan("badge_P009_ALD.bin")).visit_id
+            kiosk.clock.advance(timedelta(seconds=30))
+
+            app = KioskApp(kiosk)
+            async with app.run_test() as pilot:
+                await wait_until(pilot, lambda: app.start_up_done)
+                scan(app, "badge_P013_ALD.bin")
+                await wait_until(pilot, lambda: app.badges_handled == 1)
+
+            assert visit_row(kiosk, stranded).badge_status == "queued"
+            assert visit_row(kiosk, left).badge_status == "pending"
+            assert visit_row(kiosk, elsewhere).badge_status == "pending"
+            # The sign-in of this run printed as usual.
+            assert visit_row(kiosk, left + 1).badge_status == "printed"
+            queued_events = [
+                kind for kind, _ in events_of(kiosk, stranded) if kind == "badge_queued"
+            ]
+            assert queued_events == ["badge_queued"]
+            with kiosk.store.read() as session:
+                reasons = session.scalar(
+                    select(Event.reasons).where(Event.kind == "badge_queued")
+                )
+                today = kiosk.clock.now().astimezone(kiosk.station.zone).date()
+                present = people_present(session, "ALD", today, kiosk.station.zone)
+            assert reasons == ["print_unfinished"]
+            # The desk lists badges whose status is queued.
+            desk_queue = [
+                row.visit_id for row in present if row.badge_status == "queued"
+            ]
+            assert desk_queue == [stranded]
 
 
 async def test_idle_check_records_printer_state(make_config):

@@ -295,6 +295,54 @@ def test_doctor_checks_network_printer(make_config):
     )
 
 
+def test_doctor_fails_printer_without_status(make_config):
+    with FakeNetworkPrinter(answers_status=False) as printer:
+        config = make_config(
+            printer={"connection": "network", "host": "127.0.0.1", "port": printer.port}
+        )
+        result = doctor(config)
+
+    assert result.returncode == 1, result.stdout
+    line = next(line for line in result.stdout.splitlines() if "printer:" in line)
+    assert line.startswith(
+        f"  [FAIL] printer: network printer 127.0.0.1:{printer.port} accepts "
+        "connections but does not respond to the ESC/POS status request within 1 s."
+    )
+    assert line.endswith("needs [printer] status_check = false.")
+
+
+def test_doctor_skips_status_when_off(make_config):
+    with FakeNetworkPrinter(answers_status=False) as printer:
+        config = make_config(
+            printer={
+                "connection": "network",
+                "host": "127.0.0.1",
+                "port": printer.port,
+                "status_check": False,
+            }
+        )
+        result = doctor(config)
+
+    assert result.returncode == 0, result.stdout
+    assert (
+        f"[ok  ] printer: network printer 127.0.0.1:{printer.port} accepts "
+        "connections (status not asked: [printer] status_check is off)"
+    ) in result.stdout
+
+
+def test_doctor_reports_printer_paper_out(make_config):
+    with FakeNetworkPrinter(paper="out") as printer:
+        config = make_config(
+            printer={"connection": "network", "host": "127.0.0.1", "port": printer.port}
+        )
+        result = doctor(config)
+
+    assert result.returncode == 1, result.stdout
+    assert (
+        f"[FAIL] printer: network printer 127.0.0.1:{printer.port}: paper out"
+    ) in result.stdout
+
+
 def test_doctor_reports_refused_printer(make_config):
     with FakeNetworkPrinter() as printer:
         port = printer.port

@@ -110,7 +110,11 @@ class PrinterTransport(ABC):
     def probe(self) -> PrinterState:
         """Connect, ask the printer for its status and disconnect.
 
+        A fault the printer reports (paper out, cover open) comes back in the
+        state, not as an error.
+
         Raises:
-            PrinterError: the printer cannot be reached or reports a fault.
+            PrinterError: the printer cannot be reached, or accepts the
+                connection but sends no response to the status request.
         """
         return UNKNOWN_STATE

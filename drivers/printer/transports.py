@@ -115,14 +115,19 @@ class EscposTransport(PrinterTransport):
         finally:
             printer.set_timeout(self.timeout)
 
-    def _check(self, printer: Any, when: str) -> PrinterState:
+    def _ask_answered(self, printer: Any, when: str = "") -> PrinterState:
         state = self._ask(printer)
         if not state.answered and getattr(printer, "readable", True):
+            request = f"a status request {when}" if when else "a status request"
             raise PrinterError(
                 "not_responding",
-                f"{self.description}: no answer to a status request {when} the "
-                f"job within {self.status_timeout} s",
+                f"{self.description}: no answer to {request} "
+                f"within {self.status_timeout} s",
             )
+        return state
+
+    def _check(self, printer: Any, when: str) -> PrinterState:
+        state = self._ask_answered(printer, f"{when} the job")
         if state.fault is not None:
             raise PrinterError(
                 state.fault, f"{self.description}: {state.words} ({when} the job)"
@@ -149,9 +154,21 @@ class EscposTransport(PrinterTransport):
             self._close(printer)
 
     def probe(self) -> PrinterState:
+        """Connect and, with ``status_check``, ask for the printer's status.
+
+        Without ``status_check`` the printer is only connected to, and its
+        state is unknown.
+
+        Raises:
+            PrinterError: the printer cannot be reached, or with
+                ``status_check`` on it sends no response to the status request
+                (reason ``not_responding``).
+        """
         printer = self._open()
         try:
-            return self._ask(printer)
+            if not self.status_check:
+                return UNKNOWN_STATE
+            return self._ask_answered(printer)
         finally:
             self._close(printer)
 

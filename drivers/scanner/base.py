@@ -27,6 +27,10 @@ class Scan:
     """``wedge``, ``serial`` or ``camera``."""
     symbology: str | None = None
     """``qr``, ``code128``, ``pdf417``..., when the reader can tell."""
+    repeat: bool = False
+    """True when the camera read again a code that never left its view (after
+    ``hold_off_seconds``). Wedge and serial readers cannot tell, so their
+    scans are never marked."""
 
     @property
     def text(self) -> str:
@@ -48,6 +52,7 @@ class Scan:
             "data": self.text,
             "symbology": self.symbology,
             "length": len(self.payload),
+            "repeat": self.repeat,
         }
         if not self.is_utf8:
             data["hex"] = self.payload.hex()

@@ -3,7 +3,8 @@
 :class:`CameraReader` runs a :class:`FrameGrabber` (newest frame, reopening a
 lost camera) and a decoding thread. A code held in view is one scan: it is
 scanned again only after it has been out of view for ``gone_seconds``, or after
-``hold_off_seconds`` in view.
+``hold_off_seconds`` in view. A scan of the second kind is marked as a repeat,
+so check-in never takes it as the visitor asking to sign in or out again.
 
 When nothing has been read for ``idle_after_seconds`` and the picture is
 still, the reader looks at only ``idle_fps`` frames a second and skips the
@@ -71,6 +72,15 @@ class _Sighting:
     """True once a frame was decoded without the code in it."""
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A code that counts as a scan."""
+
+    code: Decoded
+    repeat: bool
+    """True when the code never left the view since its last scan."""
+
+
 @dataclass
 class Deduplicator:
     """Turns a stream of per-frame readings into scans, one per showing.
@@ -87,6 +97,11 @@ class Deduplicator:
 
     def update(self, codes: list[Decoded], now: float) -> list[Decoded]:
         """Return the codes in this frame that count as new scans."""
+        return [reading.code for reading in self.readings(codes, now)]
+
+    def readings(self, codes: list[Decoded], now: float) -> list[Reading]:
+        """Return the codes in this frame that count as scans, each marked as a
+        repeat when it was kept in view past ``hold_off_seconds``."""
         present = {(code.payload, code.symbology) for code in codes}
         for key, sighting in list(self._seen.items()):
             if key not in present:
@@ -97,8 +112,11 @@ class Deduplicator:
         for code in codes:
             key = (code.payload, code.symbology)
             sighting = self._seen.get(key)
-            if sighting is None or now - sighting.scanned_at >= self.hold_off_seconds:
-                fresh.append(code)
+            if sighting is None:
+                fresh.append(Reading(code, repeat=False))
+                self._seen[key] = _Sighting(now, now)
+            elif now - sighting.scanned_at >= self.hold_off_seconds:
+                fresh.append(Reading(code, repeat=True))
                 self._seen[key] = _Sighting(now, now)
             else:
                 sighting.last_seen = now
@@ -260,13 +278,15 @@ class CameraReader:
             self.frames_decoded += 1
             if codes:
                 self.activity.wake(now)
-            for code in self.dedup.update(codes, now):
-                scan = Scan(code.payload, CAMERA, code.symbology)
+            for reading in self.dedup.readings(codes, now):
+                code = reading.code
+                scan = Scan(code.payload, CAMERA, code.symbology, reading.repeat)
                 logger.info(
-                    "camera read a %s code (%d bytes) with %s",
+                    "camera read a %s code (%d bytes) with %s%s",
                     code.symbology,
                     len(code.payload),
                     code.decoder,
+                    " again (kept in view)" if reading.repeat else "",
                 )
                 call_safely(self.on_scan, scan, "scan")
             rate = s.max_decode_fps if busy or codes else s.idle_fps

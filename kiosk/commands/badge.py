@@ -223,10 +223,24 @@ def check_printers(config: Config, args: argparse.Namespace, clock: Clock) -> in
         results = printer.check_printers()
     finally:
         store.close()
-    for target, (name, ok, words) in zip(printer.targets, results, strict=True):
-        mark = "ok" if ok else "FAULT"
-        print(f"{name}: {mark}: {words} ({target.transport.description})")
-    return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILURE
+    for target, check in zip(printer.targets, results, strict=True):
+        mark = "ok" if check.ok else "FAULT"
+        print(f"{check.name}: {mark}: {check.words} ({target.transport.description})")
+        if check.reason == "not_responding":
+            print(
+                "  It accepts the connection but does not respond to the ESC/POS "
+                f"status request. {no_status_advice(check.name)}"
+            )
+    return EXIT_OK if all(check.ok for check in results) else EXIT_FAILURE
+
+
+def no_status_advice(section: str) -> str:
+    """Return what to do about a printer that accepts connections but never
+    responds to the ESC/POS status request (``DLE EOT``)."""
+    return (
+        "Check that it is an ESC/POS printer on its raw printing port. A printer "
+        f"with no status channel needs [{section}] status_check = false."
+    )
 
 
 def list_profiles(config: Config, args: argparse.Namespace, clock: Clock) -> int:

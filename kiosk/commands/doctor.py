@@ -190,7 +190,7 @@ def check_printer(config: Config) -> Finding:
     if printer.connection == "none":
         return Finding("printer", None, "badge printing is off ([printer] connection)")
     if printer.connection == "network":
-        return _check_network_printer(printer.host, printer.port, printer.timeout)
+        return _check_network_printer(config)
     if printer.connection == "serial":
         return check_serial_port(
             "printer", printer.serial_device, printer.serial_baudrate
@@ -200,7 +200,12 @@ def check_printer(config: Config) -> Finding:
     return _check_file_printer(config.badge_dir)
 
 
-def _check_network_printer(host: str, port: int, timeout: float) -> Finding:
+def _check_network_printer(config: Config) -> Finding:
+    from drivers.printer import PrinterError, make_transport
+    from kiosk.commands.badge import no_status_advice
+
+    printer = config.printer
+    host, port, timeout = printer.host, printer.port, printer.timeout
     where = f"network printer {host}:{port}"
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -213,7 +218,28 @@ def _check_network_printer(host: str, port: int, timeout: float) -> Finding:
         )
     except OSError as exc:
         return Finding("printer", False, f"{where}: {exc.strerror or exc}")
-    return Finding("printer", True, f"{where} accepts connections")
+    if not printer.status_check:
+        return Finding(
+            "printer",
+            True,
+            f"{where} accepts connections (status not asked: [printer] "
+            "status_check is off)",
+        )
+    try:
+        state = make_transport(printer, config.badge_dir).probe()
+    except PrinterError as exc:
+        if exc.reason == "not_responding":
+            return Finding(
+                "printer",
+                False,
+                f"{where} accepts connections but does not respond to the ESC/POS "
+                f"status request within {printer.status_timeout:g} s. "
+                + no_status_advice("printer"),
+            )
+        return Finding("printer", False, f"{where}: {exc.words}")
+    if state.fault is not None:
+        return Finding("printer", False, f"{where}: {state.words}")
+    return Finding("printer", True, f"{where} accepts connections: {state.words}")
 
 
 def _check_usb_printer(vendor: int, product: int) -> Finding:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -94,6 +94,18 @@ class PrintOutcome:
         return self.status == PRINTED and self.printer == FALLBACK
 
 
+class PrinterCheck(NamedTuple):
+    """The outcome of asking one printer for its state."""
+
+    name: str
+    """``printer`` or ``printer_fallback``."""
+    ok: bool
+    words: str
+    """The state in plain words, as the desk's status line shows it."""
+    reason: str | None = None
+    """Reason code of the fault (see drivers.printer.base.REASON_WORDS)."""
+
+
 @dataclass
 class _Attempt:
     target: PrinterTarget
@@ -139,6 +151,9 @@ class BadgePrinter:
         self.photo_dir = photo_dir
         self._lock = threading.Lock()
         """Held while a job is sent, so two badges never interleave."""
+        self._check_faults: dict[str, str | None] = {}
+        """Reason code of each target's last status check, so a fault that
+        persists is logged once, not at every check."""
 
     @property
     def primary(self) -> PrinterTarget:
@@ -326,10 +341,12 @@ class BadgePrinter:
 
         self.store.write(work)
 
-    def check_printers(self) -> list[tuple[str, bool, str]]:
+    def check_printers(self) -> list[PrinterCheck]:
         """Ask each printer for its state and record it for the desk.
 
-        Returns (target name, ok, plain words) for each printer. A check is
+        Returns one check for each printer. A printer that accepts the
+        connection but sends no response to the status request fails with
+        ``not_responding`` (unless its ``status_check`` is off). A check is
         skipped while a badge is printing, because the badge records the
         state itself.
         """
@@ -341,16 +358,34 @@ class BadgePrinter:
                 try:
                     state = target.transport.probe()
                 except PrinterError as exc:
-                    results.append((target.name, False, exc.words))
+                    self._log_check(target, exc.reason, str(exc))
+                    results.append(
+                        PrinterCheck(target.name, False, exc.words, exc.reason)
+                    )
                     continue
-                results.append((target.name, state.fault is None, state.words))
+                fault = state.fault
+                self._log_check(target, fault, state.words)
+                results.append(
+                    PrinterCheck(target.name, fault is None, state.words, fault)
+                )
         finally:
             self._lock.release()
         now = self.clock.now()
 
         def work(session: Session) -> None:
-            for name, ok, words in results:
+            for name, ok, words, _reason in results:
                 record_component_status(session, self.source, name, ok, words, now)
 
         self.store.write(work)
         return results
+
+    def _log_check(self, target: PrinterTarget, fault: str | None, text: str) -> None:
+        previous = self._check_faults.get(target.name)
+        self._check_faults[target.name] = fault
+        if fault == previous:
+            return
+        where = f"{target.name} ({target.transport.description})"
+        if fault is None:
+            logger.info("status check of %s: %s", where, text)
+        else:
+            logger.warning("status check of %s failed: %s: %s", where, fault, text)

@@ -56,6 +56,8 @@ class Station:
     zone: ZoneInfo
     renewal_notice_days: int = 30
     rescan_guard: timedelta = timedelta(seconds=60)
+    """A scan this soon after the person signed in or out here leaves them as
+    they are (``already_signed_in``, ``already_signed_out``)."""
     prefix: str = ""
     suffix: str = ""
 
@@ -123,6 +125,27 @@ def _closed_at_closing_today(
     return latest
 
 
+def _latest_sign_out(
+    session: Session, person_id: str, station: Station, today: date
+) -> Visit | None:
+    """Return the person's latest admitted visit if it is signed out, at this
+    school, today."""
+    latest = session.scalar(
+        select(Visit)
+        .where(Visit.person_id == person_id, Visit.admitted.is_(True))
+        .order_by(Visit.id.desc())
+        .limit(1)
+    )
+    if (
+        latest is None
+        or latest.signed_out_at is None
+        or latest.school != station.school
+        or latest.signed_out_at.astimezone(station.zone).date() != today
+    ):
+        return None
+    return latest
+
+
 def _open_visit(session: Session, person_id: str) -> Visit | None:
     return session.scalar(
         select(Visit)
@@ -147,12 +170,18 @@ class CheckIn:
         self.clock = clock
         self.key = key
 
-    def process(self, payload: bytes) -> ScanResult:
-        """Identify the payload, decide, and store the outcome in one transaction."""
+    def process(self, payload: bytes, *, repeat: bool = False) -> ScanResult:
+        """Identify the payload, decide, and store the outcome in one transaction.
+
+        A scan within ``Station.rescan_guard`` of the person's sign-in or
+        sign-out here changes nothing. A ``repeat`` (a camera read of a code
+        that never left the view) changes nothing however long the code was
+        held, so holding a badge up never toggles the person in and out.
+        """
         now = self.clock.now()
         scan = classify(payload, prefix=self.station.prefix, suffix=self.station.suffix)
         result = self.store.write(
-            lambda session: self._decide(session, scan, now, len(payload))
+            lambda session: self._decide(session, scan, now, len(payload), repeat)
         )
         result.at = now
         if result.outcome == SIGNED_IN and result.visit_id is not None:
@@ -181,7 +210,7 @@ class CheckIn:
         return self._arrive_or_leave(session, person, credential, [], now)
 
     def _decide(
-        self, session: Session, scan: object, now: datetime, size: int
+        self, session: Session, scan: object, now: datetime, size: int, repeat: bool
     ) -> ScanResult:
         source = self.station.source
         if isinstance(scan, Unreadable):
@@ -203,10 +232,15 @@ class CheckIn:
 
         notices: list[str] = []
         candidates: tuple[str, ...] = ()
+        marks = {"repeat": True} if repeat else {}
         if isinstance(scan, BadgeScan):
             credential = "badge"
             append_event(
-                session, source, "scan", now, detail={"credential": credential}
+                session,
+                source,
+                "scan",
+                now,
+                detail={"credential": credential, **marks},
             )
             person = find_by_badge(session, scan.key)
             miss = screening.NOT_ON_ROSTER
@@ -224,6 +258,7 @@ class CheckIn:
                     "issuer": licence.issuer,
                     "version": licence.version,
                     "document": licence.document_type,
+                    **marks,
                 },
             )
             today = now.astimezone(self.station.zone).date()
@@ -240,7 +275,37 @@ class CheckIn:
             return self._refuse_unknown(
                 session, credential, miss, notices, now, candidates
             )
-        return self._arrive_or_leave(session, person, credential, notices, now)
+        left = self._just_left(session, person, notices, now, repeat)
+        if left is not None:
+            return left
+        return self._arrive_or_leave(
+            session, person, credential, notices, now, repeat=repeat
+        )
+
+    def _just_left(
+        self,
+        session: Session,
+        person: Person,
+        notices: list[str],
+        now: datetime,
+        repeat: bool,
+    ) -> ScanResult | None:
+        """Return ``already_signed_out`` when the person signed out here within
+        the rescan guard, or today when the scan is a repeat; else None."""
+        today = now.astimezone(self.station.zone).date()
+        visit = _latest_sign_out(session, person.person_id, self.station, today)
+        if visit is None:
+            return None
+        assert visit.signed_out_at is not None
+        if not repeat and now - visit.signed_out_at >= self.station.rescan_guard:
+            return None
+        return ScanResult(
+            SIGNED_OUT,
+            visit_id=visit.id,
+            person_id=person.person_id,
+            notices=[*notices, ALREADY_SIGNED_OUT],
+            first_name=person.first_name,
+        )
 
     def _refuse_unknown(
         self,
@@ -286,6 +351,8 @@ class CheckIn:
         credential: str,
         notices: list[str],
         now: datetime,
+        *,
+        repeat: bool = False,
     ) -> ScanResult:
         station = self.station
         zone = station.zone
@@ -294,7 +361,8 @@ class CheckIn:
         if open_visit is not None and open_visit.signed_in_at is not None:
             same_day = open_visit.signed_in_at.astimezone(zone).date() == today
             if same_day and open_visit.school == station.school:
-                if now - open_visit.signed_in_at < station.rescan_guard:
+                guarded = now - open_visit.signed_in_at < station.rescan_guard
+                if repeat or guarded:
                     return ScanResult(
                         SIGNED_IN,
                         visit_id=open_visit.id,

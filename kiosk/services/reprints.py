@@ -2,7 +2,9 @@
 
 A badge enters the queue when every printer failed (``badge_status =
 'queued'``), or when a kiosk stopped between storing a sign-in and printing
-its badge (``pending`` for longer than ``STALE_PENDING``). It leaves the queue
+its badge: the kiosk queues those when it starts again
+(:func:`queue_unfinished_badges`), and until then this module lists them once
+they are ``pending`` for longer than ``STALE_PENDING``. It leaves the queue
 when a reprint succeeds, when the clerk dismisses it (hand-written badge,
 visitor gone), or when the visitor signs out. Reprinting itself is
 ``BadgePrinter.print_visit(visit_id, reprint=True, staff_id=...)``.
@@ -10,6 +12,7 @@ visitor gone), or when the visitor signs out. Reprinting itself is
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,10 +25,15 @@ from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
 from kiosk.store.models import Event, Visit
 
+logger = logging.getLogger(__name__)
+
 STALE_PENDING = timedelta(minutes=2)
 """A badge still ``pending`` this long after the sign-in was never printed."""
 
 DISMISSED = "dismissed"
+UNFINISHED_PRINT = "print_unfinished"
+"""Reason of a ``badge_queued`` event: the kiosk stopped before the print of
+the badge had an outcome."""
 
 
 @dataclass(frozen=True)
@@ -137,3 +145,54 @@ def dismiss_badge(
         )
 
     store.write(work)
+
+
+def queue_unfinished_badges(
+    store: Store, source: EventSource, started_at: datetime, now: datetime
+) -> list[int]:
+    """Put the badges an earlier run of this kiosk left ``pending`` into the
+    reprint queue, logging a ``badge_queued`` event for each.
+
+    A badge is ``pending`` from the stored sign-in until its print has an
+    outcome, so one still pending when the kiosk starts may never have
+    printed (the kiosk stopped or crashed in between). Only visits this kiosk signed
+    in before ``started_at`` are moved, because other kiosks sharing the
+    database, and this run, may be printing theirs now. Visits signed out
+    since need no badge and are left alone. Returns the queued visit ids.
+    """
+
+    def work(session: Session) -> list[int]:
+        visits = session.scalars(
+            select(Visit)
+            .where(
+                Visit.school == source.school,
+                Visit.kiosk_id == source.kiosk_id,
+                Visit.admitted.is_(True),
+                Visit.badge_status == "pending",
+                Visit.sign_out_method.is_(None),
+                Visit.signed_in_at < started_at,
+            )
+            .order_by(Visit.id)
+        ).all()
+        for visit in visits:
+            visit.badge_status = "queued"
+            append_event(
+                session,
+                source,
+                "badge_queued",
+                now,
+                visit_id=visit.id,
+                person_id=visit.person_id,
+                reasons=[UNFINISHED_PRINT],
+            )
+        return [visit.id for visit in visits]
+
+    queued = store.write(work)
+    if queued:
+        logger.warning(
+            "moved %d badge(s) whose print never finished to the reprint queue: "
+            "visits %s",
+            len(queued),
+            ",".join(str(visit_id) for visit_id in queued),
+        )
+    return queued

@@ -21,6 +21,7 @@ from kiosk.i18n import next_language
 from kiosk.services.badging import PrintOutcome
 from kiosk.services.checkin import DENIED, SIGNED_IN, SIGNED_OUT, UNREADABLE
 from kiosk.services.destinations import set_destination
+from kiosk.services.reprints import queue_unfinished_badges
 from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import BadgePrinted, ScanDecided, ScanFailed, ScanReceived
 from kiosk.ui.screens import (
@@ -71,6 +72,8 @@ class KioskApp(App[None]):
         """Count of scans whose outcome reached the screen (tests wait on it)."""
         self.badges_handled = 0
         """Count of print outcomes that reached the app (tests wait on it)."""
+        self.start_up_done = False
+        """True once the badges left unprinted by an earlier run are queued."""
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual stops the app on an error no handler caught and prints its
@@ -96,6 +99,7 @@ class KioskApp(App[None]):
         return self.kiosk.clock.now().astimezone(self.kiosk.station.zone)
 
     def on_mount(self) -> None:
+        self.queue_unfinished_badges(self.kiosk.clock.now())
         self.push_screen(IdleScreen())
         self.set_interval(WEDGE_POLL_SECONDS, self._poll_wedge)
         check_seconds = self.kiosk.config.printer.check_seconds
@@ -129,7 +133,9 @@ class KioskApp(App[None]):
 
     def _reader_scan(self, scan: Scan) -> None:
         # Runs on the reader's thread; post_message is thread-safe.
-        self.post_message(ScanReceived(scan.payload, scan.source, scan.symbology))
+        self.post_message(
+            ScanReceived(scan.payload, scan.source, scan.symbology, scan.repeat)
+        )
 
     # Keyboard wedge
 
@@ -171,12 +177,12 @@ class KioskApp(App[None]):
     # Scans
 
     def on_scan_received(self, message: ScanReceived) -> None:
-        self.process_scan(message.payload)
+        self.process_scan(message.payload, message.repeat)
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def process_scan(self, payload: bytes) -> None:
+    def process_scan(self, payload: bytes, repeat: bool = False) -> None:
         try:
-            result = self.kiosk.checkin.process(payload)
+            result = self.kiosk.checkin.process(payload, repeat=repeat)
         except Exception as exc:
             logger.exception("processing a scan failed")
             self.post_message(ScanFailed(type(exc).__name__))
@@ -256,6 +262,18 @@ class KioskApp(App[None]):
         screen = self.screen
         if isinstance(screen, ResultScreen) and screen.visit_id == message.visit_id:
             screen.badge_done(message.outcome)
+
+    @work(thread=True, group="start-up", exit_on_error=False)
+    def queue_unfinished_badges(self, started_at: datetime) -> None:
+        """Send the badges an earlier run left unprinted to the desk's queue."""
+        kiosk = self.kiosk
+        try:
+            queue_unfinished_badges(
+                kiosk.store, kiosk.station.source, started_at, kiosk.clock.now()
+            )
+        except Exception:
+            logger.exception("queueing the badges of the last run failed")
+        self.start_up_done = True
 
     @work(thread=True, group="close-day", exclusive=True, exit_on_error=False)
     def close_day(self) -> None:

@@ -19,6 +19,8 @@ class ScanReceived(Message):
     """``wedge``, ``serial`` or ``camera``."""
     symbology: str | None = None
     """``qr``, ``code128``, ``pdf417``..., when the reader can tell."""
+    repeat: bool = False
+    """The camera read again a code that never left its view."""
 
 
 @dataclass

@@ -89,16 +89,13 @@ class ResultScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         tr = gettext_for(self.language)
+        if self.awaiting_badge:
+            welcome = tr(_("You are signed in. Your badge is printing…"))
+        else:
+            # No badge is printing, because the person signed in moments ago.
+            welcome = tr(_("You are signed in."))
         headline, body = {
-            WELCOME: (
-                tr(_("Welcome, {name}!")).format(name=self.first_name),
-                tr(
-                    _(
-                        "You are signed in. Please take your badge from the printer "
-                        "and wear it where staff can see it."
-                    )
-                ),
-            ),
+            WELCOME: (tr(_("Welcome, {name}!")).format(name=self.first_name), welcome),
             GOODBYE: (
                 tr(_("Goodbye, {name}!")).format(name=self.first_name),
                 tr(_("You are signed out. Thank you for your work with our students.")),
@@ -138,6 +135,18 @@ class ResultScreen(Screen[None]):
             ).format(location=location)
         )
 
+    def badge_printed(self) -> None:
+        """Tell the visitor to take the badge from the kiosk's printer."""
+        tr = gettext_for(self.language)
+        self._show_badge_news(
+            tr(
+                _(
+                    "You are signed in. Please take your badge from the printer "
+                    "and wear it where staff can see it."
+                )
+            )
+        )
+
     def badge_done(self, outcome: PrintOutcome) -> None:
         """Show where the badge is, now that printing has finished."""
         self.awaiting_badge = False
@@ -145,6 +154,8 @@ class ResultScreen(Screen[None]):
             self.badge_at_desk()
         elif outcome.at_fallback:
             self.badge_at(outcome.location)
+        else:
+            self.badge_printed()
 
     def _show_badge_news(self, text: str) -> None:
         self.query_one("#body", Static).update(text)
