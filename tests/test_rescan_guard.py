@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from kiosk.services.checkin import (
     ALREADY_SIGNED_IN,
     ALREADY_SIGNED_OUT,
+    DENIED,
     SIGNED_IN,
     SIGNED_OUT,
 )
@@ -131,6 +132,55 @@ def test_camera_repeat_after_sign_out_never_signs_in(make_config):
             True,
             True,
         ]
+
+
+def open_alerts(kiosk) -> int:
+    with kiosk.store.read() as session:
+        return session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.alert_status == "open")
+        )
+
+
+def test_camera_repeat_of_refusal_stores_one(make_config):
+    expired = (SCANS / "badge_P003_ALD.bin").read_bytes()
+    with open_kiosk(rostered(make_config)) as kiosk:
+        refused = kiosk.checkin.process(expired)
+        outcomes = []
+        for _ in range(3):
+            kiosk.clock.advance(timedelta(seconds=10))
+            result = kiosk.checkin.process(expired, repeat=True)
+            outcomes.append((result.outcome, result.reasons, result.visit_id))
+
+        assert refused.outcome == DENIED
+        assert outcomes == [(DENIED, ["check_expired"], refused.visit_id)] * 3
+        assert visit_count(kiosk) == 1
+        assert open_alerts(kiosk) == 1
+
+
+def test_camera_repeat_of_unknown_stores_one(make_config):
+    unknown = (SCANS / "badge_unknown.bin").read_bytes()
+    with open_kiosk(rostered(make_config)) as kiosk:
+        kiosk.checkin.process(unknown)
+        kiosk.clock.advance(timedelta(seconds=10))
+        again = kiosk.checkin.process(unknown, repeat=True)
+
+        assert again.outcome == DENIED
+        assert again.reasons == ["not_on_roster"]
+        assert visit_count(kiosk) == 1
+        assert open_alerts(kiosk) == 1
+
+
+def test_rescan_of_refusal_screens_again(make_config):
+    # A deliberate second scan (not a camera repeat) is screened afresh, so a
+    # roster fixed in the meantime lets the person in.
+    expired = (SCANS / "badge_P003_ALD.bin").read_bytes()
+    with open_kiosk(rostered(make_config)) as kiosk:
+        kiosk.checkin.process(expired)
+        kiosk.clock.advance(timedelta(seconds=10))
+        again = kiosk.checkin.process(expired)
+
+        assert again.outcome == DENIED
+        assert visit_count(kiosk) == 2
 
 
 def test_desk_sign_in_not_held_by_guard(make_config):

@@ -146,6 +146,27 @@ def _latest_sign_out(
     return latest
 
 
+def _refusal_repeated(
+    session: Session, person_id: str, station: Station, today: date
+) -> Visit | None:
+    """Return the person's latest visit if it is a refusal at this school
+    today, the one a camera repeat of their code is still showing."""
+    latest = session.scalar(
+        select(Visit)
+        .where(Visit.person_id == person_id)
+        .order_by(Visit.id.desc())
+        .limit(1)
+    )
+    if (
+        latest is None
+        or latest.admitted
+        or latest.school != station.school
+        or latest.scanned_at.astimezone(station.zone).date() != today
+    ):
+        return None
+    return latest
+
+
 def _open_visit(session: Session, person_id: str) -> Visit | None:
     return session.scalar(
         select(Visit)
@@ -176,7 +197,8 @@ class CheckIn:
         A scan within ``Station.rescan_guard`` of the person's sign-in or
         sign-out here changes nothing. A ``repeat`` (a camera read of a code
         that never left the view) changes nothing however long the code was
-        held, so holding a badge up never toggles the person in and out.
+        held, so holding a badge up never toggles the person in and out. A
+        refused badge held up stores no second refusal or desk alert.
         """
         now = self.clock.now()
         scan = classify(payload, prefix=self.station.prefix, suffix=self.station.suffix)
@@ -272,9 +294,29 @@ class CheckIn:
             candidates = match.candidates
 
         if person is None:
+            if repeat:
+                # The first read of this code already stored the refusal and
+                # raised the desk alert.
+                return ScanResult(DENIED, reasons=[miss], notices=notices)
             return self._refuse_unknown(
                 session, credential, miss, notices, now, candidates
             )
+        if repeat:
+            refused = _refusal_repeated(
+                session,
+                person.person_id,
+                self.station,
+                now.astimezone(self.station.zone).date(),
+            )
+            if refused is not None:
+                return ScanResult(
+                    DENIED,
+                    visit_id=refused.id,
+                    person_id=person.person_id,
+                    reasons=list(refused.reasons),
+                    notices=notices,
+                    first_name=person.first_name,
+                )
         left = self._just_left(session, person, notices, now, repeat)
         if left is not None:
             return left
