@@ -220,6 +220,36 @@ def test_visitor_needs_name_and_purpose(
     assert refused.value.reason == code
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "James Carter",
+        "Carter, James",
+        "JAMES  carter",
+        "carter james",
+        "Núñez-García, María José",
+        "maria jose nunez garcia",
+        "Garcia Nunez Maria Jose",
+        "NunezGarcia MariaJose",
+        "Daniel OConnor",
+        "O Connor, Daniel",
+        "Miller, John Robert",
+    ],
+)
+def test_visitor_matches_roster_any_order(sqlite_desk_env, sqlite_desk, name):
+    with pytest.raises(DeskError) as held:
+        sqlite_desk.sign_in_visitor(sqlite_desk_env.clerk, name, "Pick up")
+    assert held.value.reason == "matches_roster"
+    assert sqlite_desk_env.events("visitor_sign_in") == []
+
+
+@pytest.mark.parametrize("name", ["Jim Carter", "James", "Carter, James Paul"])
+def test_visitor_with_other_name_not_held(sqlite_desk_env, sqlite_desk, name):
+    sqlite_desk.sign_in_visitor(sqlite_desk_env.clerk, name, "Pick up")
+    [event] = sqlite_desk_env.events("visitor_sign_in")
+    assert event.detail["roster_name_match"] is False
+
+
 def test_desk_sign_out_twice(desk_env, desk):
     visit_id = desk_env.scan("badge_P001_ALD.bin")["visit_id"]
     desk.sign_out(desk_env.clerk, visit_id)
