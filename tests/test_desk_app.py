@@ -383,6 +383,29 @@ async def test_emergency_roster_printed_and_shown(desk_env):
     assert event.detail["printed"] is True
 
 
+async def test_yesterdays_open_visit_shown_with_date(sqlite_desk_env):
+    env = sqlite_desk_env
+    today = env.clock.now()
+    env.clock.set(today - timedelta(days=1))
+    env.scan("badge_P001_ALD.bin")
+    env.clock.set(today)
+    env.scan("badge_P013_ALD.bin")
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        present = table_rows(app, "#present")
+        assert [row[0] for row in present] == ["2026-12-03 08:30", "08:30"]
+        assert present[0][1] == "María José Núñez-García"
+        tabs = app.screen.query_one(TabbedContent)
+        assert str(tabs.get_tab("tab-present").label) == "In the building (2)"
+
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, EmergencyScreen), "roster")
+        title = str(app.screen.query_one("#emergency-title", Static).content)
+        assert title == "EMERGENCY ROSTER: 2 in the building"
+        listed = table_rows(app, "#emergency-list")
+        assert [row[3] for row in listed] == ["2026-12-03 08:30", "08:30"]
+
+
 async def test_emergency_roster_from_lock_screen(sqlite_desk_env):
     env = sqlite_desk_env
     env.scan("badge_P001_ALD.bin")

@@ -355,3 +355,42 @@ def test_roster_status_red_when_sync_fails(sqlite_desk_env, sqlite_desk):
     status = {item.name: item for item in sqlite_desk.poll(env.clerk, None).status}
     assert status["roster"].ok is False
     assert status["roster"].detail == "0 min old, kiosk-1: server unreachable"
+
+
+def test_present_includes_open_visits_of_earlier_days(sqlite_desk_env, sqlite_desk):
+    from datetime import time
+
+    from kiosk.services.closing import close_open_visits
+
+    env, desk = sqlite_desk_env, sqlite_desk
+    today = env.clock.now()
+    zone = ZoneInfo(ZONE)
+
+    # Two days ago P009 signed in; the closing job ran the next morning.
+    env.clock.set(today - timedelta(days=2))
+    marked_id = env.scan("badge_P009_ALD.bin")["visit_id"]
+    env.clock.set(today - timedelta(days=1))
+    closing = EventSource("ALD", "closing")
+    marked = close_open_visits(desk.store, closing, env.clock.now(), zone, time(17))
+    assert marked == [marked_id]
+
+    # Yesterday P001 signed in after that run and never signed out.
+    env.clock.set(today - timedelta(days=1) + timedelta(hours=6))
+    open_id = env.scan("badge_P001_ALD.bin")["visit_id"]
+    env.clock.set(today)
+    today_id = env.scan("badge_P013_ALD.bin")["visit_id"]
+
+    roster = desk.present_now()
+    by_visit = {person.visit_id: person for person in roster.people}
+    assert set(by_visit) == {open_id, today_id}
+    assert marked_id not in by_visit
+    assert (
+        by_visit[open_id].earlier_day
+        == (today - timedelta(days=1)).astimezone(zone).date()
+    )
+    assert by_visit[today_id].earlier_day is None
+    assert [person.visit_id for person in roster.people] == [open_id, today_id]
+
+    lines = roster_lines(roster, zone, 48)
+    assert lines[1] == "     in 2026-12-03 14:30 badge   Reading Buddies"
+    assert lines[4] == "     in 08:30 badge   Bright Path Tutoring LLC"

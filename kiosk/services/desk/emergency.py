@@ -36,7 +36,7 @@ def roster_lines(roster: EmergencyRoster, zone: ZoneInfo, width: int) -> list[st
     """Return the body of the printout, one entry per person, wrapped to ``width``."""
     lines: list[str] = []
     for number, person in enumerate(roster.people, start=1):
-        since = f"{person.since.astimezone(zone):%H:%M}"
+        since = person.since_text(zone)
         head = f"{number:>3}. {person.name}"
         lines.extend(textwrap.wrap(head, width, subsequent_indent="     ") or [""])
         # A visitor's organization line already reads "Visitor: <purpose>".

@@ -22,7 +22,6 @@ from kiosk.services.desk.views import (
     present_view,
 )
 from kiosk.services.matching import fold_name
-from kiosk.services.reports import day_bounds
 from kiosk.services.staff import StaffMember
 from kiosk.store.models import ChainHead, ComponentStatus, Organization, Person, Visit
 from kiosk.store.roster import last_import_at
@@ -85,21 +84,23 @@ def missed_alerts(
 def people_present(
     session: Session, school: str, today: date, zone: ZoneInfo
 ) -> list[PresentView]:
-    """Return everyone signed in at ``school`` today and not signed out.
+    """Return everyone signed in at ``school`` and not signed out, oldest first.
 
-    Visits left open from earlier days are not counted: the kiosk closes them
-    as ``not_signed_out`` at the person's next scan.
+    Visits still open from earlier days are included, with their date in
+    ``earlier_day``: the person may still be in the building. Visits the
+    closing job marked ``not_signed_out`` are not, and neither are those the
+    kiosk closed at the person's next scan.
     """
-    start, end = day_bounds(today, zone)
     rows = _visits_with_people(
         session,
         Visit.school == school,
         Visit.admitted.is_(True),
         Visit.sign_out_method.is_(None),
-        Visit.signed_in_at >= start,
-        Visit.signed_in_at < end,
+        Visit.signed_in_at.is_not(None),
     )
-    views = [present_view(visit, person, org) for visit, person, org in rows]
+    views = [
+        present_view(visit, person, org, today, zone) for visit, person, org in rows
+    ]
     return sorted(views, key=lambda row: (row.since, row.visit_id))
 
 

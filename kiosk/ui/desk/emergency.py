@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from kiosk.services.badging import PrintOutcome
 from kiosk.services.desk.emergency import EmergencyRoster
-from kiosk.ui.desk.widgets import local_clock
 
 
 class EmergencyScreen(Screen[None]):
@@ -46,7 +45,7 @@ class EmergencyScreen(Screen[None]):
                 str(number),
                 Text(person.name),
                 Text(person.organization),
-                local_clock(person.since, self.zone),
+                person.since_text(self.zone),
                 "VISITOR" if person.visitor else person.credential,
             )
         yield table
