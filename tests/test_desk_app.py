@@ -524,6 +524,63 @@ async def test_status_line_store_red_when_unreachable(make_config, tmp_path, pg_
             assert isinstance(app.screen, DeskScreen)
 
 
+@pytest.mark.postgres
+async def test_emergency_roster_when_store_gone(make_config, tmp_path, pg_url):
+    from sqlalchemy import create_engine
+
+    from drivers.printer.fake import FakeNetworkPrinter
+    from tests.conftest import PG_ADMIN_URL
+    from tests.desk_support import make_desk_env
+
+    with FakeNetworkPrinter() as printer:
+        env = make_desk_env(make_config, tmp_path, printer, pg_url)
+        env.store.close()
+        env.scan("badge_P001_ALD.bin")
+        env.scan("badge_P009_ALD.bin")
+        kiosk_jobs = len(printer.wait_for_jobs(2))
+        async with running_desk(env) as (app, pilot):
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            assert len(table_rows(app, "#present")) == 2
+
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            name = pg_url.rsplit("/", 1)[1]
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            admin.dispose()
+            await until(
+                pilot,
+                lambda: "unreachable" in str(app.screen.query_one("#status").content),
+                "the store to show red",
+            )
+            env.clock.advance(timedelta(minutes=12))
+
+            await pilot.press("f9")
+            await until(pilot, lambda: isinstance(app.screen, EmergencyScreen), "F9")
+            title = str(app.screen.query_one("#emergency-title", Static).content)
+            subtitle = app.screen.query_one("#emergency-subtitle", Static)
+            assert title == "EMERGENCY ROSTER: 2 in the building (LAST KNOWN LIST)"
+            assert str(subtitle.content) == (
+                "ALD | STORE UNREACHABLE: last known list, as of 08:30 on 2026-12-04"
+            )
+            assert subtitle.has_class("error")
+            names = [row[1] for row in table_rows(app, "#emergency-list")]
+            assert names == ["María José Núñez-García", "Samuel Brooks"]
+            jobs = printer.wait_for_jobs(kiosk_jobs + 1)
+            await until(
+                pilot,
+                lambda: (
+                    "Printed" in str(app.screen.query_one("#emergency-print").content)
+                ),
+                "the print status",
+            )
+            assert isinstance(app.screen, EmergencyScreen)
+
+    lines = decode_job(jobs[-1].data).lines()
+    assert "LAST KNOWN LIST" in lines
+    assert "as of 2026-12-04 08:30" in lines
+    assert lines[-1] == "END OF LIST: 2"
+
+
 async def test_names_are_shown_literally_not_as_markup(sqlite_desk_env):
     env = sqlite_desk_env
     store = Store(env.config.store_url)

@@ -394,3 +394,67 @@ def test_present_includes_open_visits_of_earlier_days(sqlite_desk_env, sqlite_de
     lines = roster_lines(roster, zone, 48)
     assert lines[1] == "     in 2026-12-03 14:30 badge   Reading Buddies"
     assert lines[4] == "     in 08:30 badge   Bright Path Tutoring LLC"
+
+
+def break_sqlite_store(env, desk) -> None:
+    """Overwrite the SQLite file with bytes that are not a database, and drop
+    the desk's open connections so that its next read opens the file again."""
+    path = env.config.store_url.removeprefix("sqlite:///")
+    with open(path, "r+b") as handle:
+        handle.write(b"not a database " * 400)
+    desk.store.engine.dispose()
+
+
+def test_emergency_roster_last_known_when_store_breaks(sqlite_desk_env, sqlite_desk):
+    from tests.escpos_decode import decode_job
+
+    env, desk = sqlite_desk_env, sqlite_desk
+    env.scan("badge_P001_ALD.bin")
+    kiosk_jobs = len(env.printer.wait_for_jobs(1))
+    # The locked desk's poll keeps the list it would print.
+    assert desk.open_alert_count() == 0
+    loaded_at = env.clock.now()
+    break_sqlite_store(env, desk)
+    env.clock.advance(timedelta(minutes=12))
+
+    roster = desk.present_now()
+
+    assert roster.store_reachable is False
+    assert roster.has_list is True
+    assert roster.taken_at == loaded_at
+    assert [person.name for person in roster.people] == ["María José Núñez-García"]
+    heading = roster.heading(ZoneInfo(ZONE))
+    assert heading == ("STORE UNREACHABLE: last known list, as of 08:30 on 2026-12-04")
+
+    outcome = desk.print_emergency_roster(None, roster)
+
+    assert outcome.status == "printed"
+    jobs = env.printer.wait_for_jobs(kiosk_jobs + 1)
+    lines = decode_job(jobs[-1].data).lines()
+    assert lines[:5] == [
+        "EMERGENCY ROSTER",
+        "ALD",
+        "STORE UNREACHABLE",
+        "LAST KNOWN LIST",
+        "as of 2026-12-04 08:30",
+    ]
+    assert any("María José Núñez-García" in line for line in lines)
+    assert lines[-1] == "END OF LIST: 1"
+
+
+def test_emergency_roster_without_any_list(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    env.scan("badge_P001_ALD.bin")
+    kiosk_jobs = len(env.printer.wait_for_jobs(1))
+    break_sqlite_store(env, desk)
+
+    roster = desk.present_now()
+
+    assert roster.store_reachable is False
+    assert roster.has_list is False
+    assert roster.people == []
+    assert roster.heading(ZoneInfo(ZONE)).startswith("STORE UNREACHABLE: no list")
+    outcome = desk.print_emergency_roster(None, roster)
+    assert outcome.status == "queued"
+    assert outcome.error == "no_list"
+    assert len(env.printer.jobs) == kiosk_jobs
