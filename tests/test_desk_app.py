@@ -9,6 +9,7 @@ from sqlalchemy import text
 from textual.widgets import Input, Static, TabbedContent
 
 from kiosk.store import Store
+from kiosk.ui.desk.app import DeskApp
 from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
 from kiosk.ui.desk.lookup import LookupScreen
@@ -490,6 +491,82 @@ async def test_status_line_shows_red_parts(sqlite_desk_env):
         assert "red" in styles["printer"]
         assert styles["store"] == "bold green"
         assert styles["camera"] == "dim"
+
+
+def status_screen_line(app) -> str:
+    """Return the status line as the terminal shows it, cut at the screen edge."""
+    status = app.screen.query_one("#status")
+    return "".join(
+        status.render_line(y).text for y in range(status.size.height)
+    ).rstrip()
+
+
+def add_component_rows(env, rows: list[tuple[str, str, bool, str]]) -> None:
+    from kiosk.store.models import ComponentStatus
+
+    now = env.clock.now()
+    env.store.write(
+        lambda session: session.add_all(
+            ComponentStatus(
+                kiosk_id=kiosk_id,
+                component=component,
+                school="ALD",
+                ok=ok,
+                detail=detail,
+                updated_at=now,
+            )
+            for kiosk_id, component, ok, detail in rows
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [120, 80])
+async def test_status_line_fits_with_red_parts(sqlite_desk_env, width):
+    env = sqlite_desk_env
+    add_component_rows(
+        env,
+        [
+            ("kiosk-front", "scanner", True, "serial /dev/ttyACM0 9600 8N1"),
+            ("kiosk-front", "camera", True, "camera 0 at 1280x720, 15 fps"),
+            (
+                "kiosk-front",
+                "printer",
+                False,
+                "printer at 192.0.2.10:9100 did not answer within 2.0 s",
+            ),
+            (
+                "kiosk-front",
+                "roster",
+                False,
+                "roster sync failed: HTTP 503 from the district roster server",
+            ),
+        ],
+    )
+    desk = env.desk()
+    app = DeskApp(desk)
+    try:
+        async with app.run_test(size=(width, 40)) as pilot:
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            await pilot.pause()
+            line = status_screen_line(app)
+            assert len(line) <= width
+            for name in ("scanner", "camera", "printer", "store", "roster"):
+                assert name in line
+            assert "● printer (kiosk-fr" in line
+            assert "● roster (0 min ol" in line
+            if width == 120:
+                assert "printer (kiosk-front: printer at 192." in line
+                assert "roster (0 min old, kiosk-front: ros" in line
+            status = app.screen.query_one("#status").content
+            red = [
+                str(status)[span.start : span.end].split()[1]
+                for span in status.spans
+                if "red" in str(span.style)
+            ]
+            assert red == ["printer", "roster"]
+    finally:
+        app.wait_for_threads(timeout=10)
+        desk.store.close()
 
 
 @pytest.mark.postgres
