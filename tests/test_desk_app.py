@@ -569,6 +569,38 @@ async def test_status_line_fits_with_red_parts(sqlite_desk_env, width):
         desk.store.close()
 
 
+async def test_status_line_red_when_kiosk_silent(sqlite_desk_env):
+    env = sqlite_desk_env
+    add_component_rows(
+        env,
+        [
+            ("kiosk-1", "heartbeat", True, "running"),
+            ("kiosk-1", "scanner", True, "wedge"),
+            ("kiosk-1", "printer", True, "ready"),
+        ],
+    )
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        assert "not reporting" not in status_screen_line(app)
+
+        env.clock.advance(timedelta(minutes=2))
+        await until(
+            pilot,
+            lambda: "not reporting" in status_screen_line(app),
+            "the kiosk to show silent",
+        )
+        line = status_screen_line(app)
+        assert "● scanner (kiosk-1: kiosk not reporting since 08:30)" in line
+        assert "● printer (same)" in line
+        status = app.screen.query_one("#status").content
+        red = [
+            str(status)[span.start : span.end].split()[1]
+            for span in status.spans
+            if "red" in str(span.style)
+        ]
+        assert red == ["scanner", "printer"]
+
+
 @pytest.mark.postgres
 async def test_status_line_store_red_when_unreachable(make_config, tmp_path, pg_url):
     from sqlalchemy import create_engine, text

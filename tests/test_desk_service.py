@@ -458,3 +458,30 @@ def test_emergency_roster_without_any_list(sqlite_desk_env, sqlite_desk):
     assert outcome.status == "queued"
     assert outcome.error == "no_list"
     assert len(env.printer.jobs) == kiosk_jobs
+
+
+def test_kiosk_parts_red_when_heartbeat_stops(sqlite_desk_env, sqlite_desk):
+    from kiosk.store.components import record_component_status
+
+    env, desk = sqlite_desk_env, sqlite_desk
+    source = EventSource("ALD", "kiosk-1")
+    started = env.clock.now()
+
+    def report(session):
+        record_component_status(session, source, "heartbeat", True, "running", started)
+        record_component_status(session, source, "scanner", True, "wedge", started)
+        record_component_status(session, source, "printer", True, "ready", started)
+
+    desk.store.write(report)
+    fresh = {item.name: item for item in desk.poll(env.clerk, None).status}
+    assert fresh["scanner"].ok is True
+    assert fresh["printer"].ok is True
+
+    # Three 30-second heartbeats missed: the kiosk process is gone.
+    env.clock.advance(timedelta(seconds=91))
+    stale = {item.name: item for item in desk.poll(env.clerk, None).status}
+    assert stale["scanner"].ok is False
+    assert stale["scanner"].detail == "kiosk-1: kiosk not reporting since 08:30"
+    assert stale["printer"].ok is False
+    assert stale["camera"].ok is None
+    assert stale["store"].ok is True

@@ -47,6 +47,8 @@ class DeskSettings:
     alert_timeout: timedelta = timedelta(minutes=10)
     roster_max_age: timedelta = timedelta(hours=36)
     idle_lock: timedelta = timedelta(minutes=5)
+    heartbeat_limit: timedelta = timedelta(seconds=90)
+    """Age of a kiosk's last heartbeat after which its parts show red."""
     poll_seconds: float = 0.5
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
 
@@ -238,7 +240,13 @@ class Desk:
         )
 
     def _status(self, session: Session, now: datetime) -> list[StatusItem]:
-        items = queries.kiosk_status(session, self.where.school)
+        items = queries.kiosk_status(
+            session,
+            self.where.school,
+            now=now,
+            heartbeat_limit=self.settings.heartbeat_limit,
+            zone=self.where.zone,
+        )
         if self.last_print_error is not None:
             items = [
                 replace(item, ok=False, detail=f"desk: {self.last_print_error}")

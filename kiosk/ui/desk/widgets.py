@@ -21,6 +21,7 @@ def reason_text(codes: tuple[str, ...]) -> str:
 
 
 ELLIPSIS = "…"
+SAME_REASON = "same"
 
 
 def _label(mark: str, item: StatusItem, detail: str) -> str:
@@ -41,8 +42,9 @@ def fit_status(items: list[StatusItem], width: int) -> list[tuple[str, StatusIte
 
     Failing (red) items keep their name and as much of their reason as fits.
     Details of working and unreported items go first: all of them but the
-    roster's age, then that age too. Then the red reasons are cut, each to an
-    equal share of the width left. Between labels goes one space.
+    roster's age, then that age too. Then a red reason that repeats an earlier
+    one becomes ``same``, and last the red reasons are cut, each to an equal
+    share of the width left. Between labels goes one space.
     """
     failing = [item.ok is False for item in items]
 
@@ -74,6 +76,17 @@ def fit_status(items: list[StatusItem], width: int) -> list[tuple[str, StatusIte
         ]
         if total(details) <= width:
             break
+
+    # A red reason repeated from an earlier red part (the parts of a kiosk
+    # that stopped reporting) is written once, and "same" after that.
+    if total(details) > width:
+        seen: set[str] = set()
+        for index, detail in enumerate(details):
+            if not failing[index] or not detail:
+                continue
+            if detail in seen:
+                details[index] = SAME_REASON
+            seen.add(detail)
 
     # NOTE: below about 55 columns the names alone do not fit, and the line
     # is cropped at the right edge whatever the colours.
