@@ -24,7 +24,11 @@ from kiosk.services.badging import (
     PrinterTarget,
 )
 from kiosk.services.checkin import CheckIn, ScanResult, Station
-from kiosk.services.components import ComponentStatusRecorder
+from kiosk.services.components import (
+    HEARTBEAT,
+    MISSED_HEARTBEATS,
+    ComponentStatusRecorder,
+)
 from kiosk.services.signout import SignOutKey
 from kiosk.store import Store
 from kiosk.store.events import EventSource
@@ -67,6 +71,10 @@ class Kiosk:
     def record_status(self, status: ReaderStatus) -> None:
         """Store a reader's state for the desk's status line (thread-safe)."""
         self.components.record(status.component, status.ok, status.detail)
+
+    def record_heartbeat(self) -> None:
+        """Store that this kiosk is running, so the desk can tell when it stops."""
+        self.components.record(HEARTBEAT, True, "running")
 
     def open_reader(self, on_scan: ScanHandler) -> Reader | None:
         """Build the serial or camera reader ``[scanner] kind`` names, reporting
@@ -263,6 +271,8 @@ def build_desk(config: Config, clock: Clock | None = None) -> Desk:
         alert_timeout=timedelta(minutes=desk.alert_timeout_minutes),
         roster_max_age=timedelta(hours=desk.roster_max_age_hours),
         idle_lock=timedelta(minutes=desk.idle_lock_minutes),
+        heartbeat_limit=MISSED_HEARTBEATS
+        * timedelta(seconds=config.kiosk.heartbeat_seconds),
         poll_seconds=desk.poll_seconds,
         lockout=LockoutPolicy(
             max_attempts=desk.max_pin_attempts,

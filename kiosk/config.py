@@ -124,6 +124,12 @@ class KioskSection:
     the person out (a double read, or a person checking the kiosk took it),
     and one this soon after signing out does not sign them in again."""
 
+    heartbeat_seconds: float = field(
+        default=30.0, metadata=_check(lambda v: 5 <= v <= 600, "5 to 600 seconds")
+    )
+    """Seconds between the kiosk's heartbeats in the component status table.
+    The desk shows a kiosk's parts red once it has missed 3 heartbeats."""
+
     allow_quit: bool = False
     """Let Ctrl+Q close the kiosk screen. Off at a school, where the screen
     faces visitors; systemd stops the kiosk (``systemctl stop kiosk``)."""

@@ -207,3 +207,14 @@ async def test_photo_from_running_camera_reader(kiosk_factory, tmp_path):
 
     assert still is not None
     assert (still.width, still.height) == (1280, 720)
+
+
+async def test_kiosk_records_heartbeat(kiosk_factory):
+    kiosk = kiosk_factory(kiosk={"heartbeat_seconds": 5})
+    app = KioskApp(kiosk)
+    async with app.run_test():
+        await wait_until(
+            lambda: "heartbeat" in status_rows(kiosk), what="the first heartbeat"
+        )
+        first = status_rows(kiosk)["heartbeat"]
+    assert first == (True, "running")

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from textual.widgets import Input, Static, TabbedContent
 
 from kiosk.store import Store
+from kiosk.ui.desk.app import DeskApp
 from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
 from kiosk.ui.desk.lookup import LookupScreen
@@ -383,6 +384,29 @@ async def test_emergency_roster_printed_and_shown(desk_env):
     assert event.detail["printed"] is True
 
 
+async def test_yesterdays_open_visit_shown_with_date(sqlite_desk_env):
+    env = sqlite_desk_env
+    today = env.clock.now()
+    env.clock.set(today - timedelta(days=1))
+    env.scan("badge_P001_ALD.bin")
+    env.clock.set(today)
+    env.scan("badge_P013_ALD.bin")
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        present = table_rows(app, "#present")
+        assert [row[0] for row in present] == ["2026-12-03 08:30", "08:30"]
+        assert present[0][1] == "María José Núñez-García"
+        tabs = app.screen.query_one(TabbedContent)
+        assert str(tabs.get_tab("tab-present").label) == "In the building (2)"
+
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, EmergencyScreen), "roster")
+        title = str(app.screen.query_one("#emergency-title", Static).content)
+        assert title == "EMERGENCY ROSTER: 2 in the building"
+        listed = table_rows(app, "#emergency-list")
+        assert [row[3] for row in listed] == ["2026-12-03 08:30", "08:30"]
+
+
 async def test_emergency_roster_from_lock_screen(sqlite_desk_env):
     env = sqlite_desk_env
     env.scan("badge_P001_ALD.bin")
@@ -469,6 +493,114 @@ async def test_status_line_shows_red_parts(sqlite_desk_env):
         assert styles["camera"] == "dim"
 
 
+def status_screen_line(app) -> str:
+    """Return the status line as the terminal shows it, cut at the screen edge."""
+    status = app.screen.query_one("#status")
+    return "".join(
+        status.render_line(y).text for y in range(status.size.height)
+    ).rstrip()
+
+
+def add_component_rows(env, rows: list[tuple[str, str, bool, str]]) -> None:
+    from kiosk.store.models import ComponentStatus
+
+    now = env.clock.now()
+    env.store.write(
+        lambda session: session.add_all(
+            ComponentStatus(
+                kiosk_id=kiosk_id,
+                component=component,
+                school="ALD",
+                ok=ok,
+                detail=detail,
+                updated_at=now,
+            )
+            for kiosk_id, component, ok, detail in rows
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [120, 80])
+async def test_status_line_fits_with_red_parts(sqlite_desk_env, width):
+    env = sqlite_desk_env
+    add_component_rows(
+        env,
+        [
+            ("kiosk-front", "scanner", True, "serial /dev/ttyACM0 9600 8N1"),
+            ("kiosk-front", "camera", True, "camera 0 at 1280x720, 15 fps"),
+            (
+                "kiosk-front",
+                "printer",
+                False,
+                "printer at 192.0.2.10:9100 did not answer within 2.0 s",
+            ),
+            (
+                "kiosk-front",
+                "roster",
+                False,
+                "roster sync failed: HTTP 503 from the district roster server",
+            ),
+        ],
+    )
+    desk = env.desk()
+    app = DeskApp(desk)
+    try:
+        async with app.run_test(size=(width, 40)) as pilot:
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            await pilot.pause()
+            line = status_screen_line(app)
+            assert len(line) <= width
+            for name in ("scanner", "camera", "printer", "store", "roster"):
+                assert name in line
+            assert "● printer (kiosk-fr" in line
+            assert "● roster (0 min ol" in line
+            if width == 120:
+                assert "printer (kiosk-front: printer at 192." in line
+                assert "roster (0 min old, kiosk-front: ros" in line
+            status = app.screen.query_one("#status").content
+            red = [
+                str(status)[span.start : span.end].split()[1]
+                for span in status.spans
+                if "red" in str(span.style)
+            ]
+            assert red == ["printer", "roster"]
+    finally:
+        app.wait_for_threads(timeout=10)
+        desk.store.close()
+
+
+async def test_status_line_red_when_kiosk_silent(sqlite_desk_env):
+    env = sqlite_desk_env
+    add_component_rows(
+        env,
+        [
+            ("kiosk-1", "heartbeat", True, "running"),
+            ("kiosk-1", "scanner", True, "wedge"),
+            ("kiosk-1", "printer", True, "ready"),
+        ],
+    )
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        assert "not reporting" not in status_screen_line(app)
+
+        env.clock.advance(timedelta(minutes=2))
+        await until(
+            pilot,
+            lambda: "not reporting" in status_screen_line(app),
+            "the kiosk to show silent",
+        )
+        line = status_screen_line(app)
+        assert "● scanner (kiosk-1: kiosk not reporting since 08:30)" in line
+        assert "● printer (same)" in line
+        status = app.screen.query_one("#status").content
+        red = [
+            str(status)[span.start : span.end].split()[1]
+            for span in status.spans
+            if "red" in str(span.style)
+        ]
+        assert red == ["scanner", "printer"]
+
+
 @pytest.mark.postgres
 async def test_status_line_store_red_when_unreachable(make_config, tmp_path, pg_url):
     from sqlalchemy import create_engine, text
@@ -499,6 +631,63 @@ async def test_status_line_store_red_when_unreachable(make_config, tmp_path, pg_
                 "the store to show red",
             )
             assert isinstance(app.screen, DeskScreen)
+
+
+@pytest.mark.postgres
+async def test_emergency_roster_when_store_gone(make_config, tmp_path, pg_url):
+    from sqlalchemy import create_engine
+
+    from drivers.printer.fake import FakeNetworkPrinter
+    from tests.conftest import PG_ADMIN_URL
+    from tests.desk_support import make_desk_env
+
+    with FakeNetworkPrinter() as printer:
+        env = make_desk_env(make_config, tmp_path, printer, pg_url)
+        env.store.close()
+        env.scan("badge_P001_ALD.bin")
+        env.scan("badge_P009_ALD.bin")
+        kiosk_jobs = len(printer.wait_for_jobs(2))
+        async with running_desk(env) as (app, pilot):
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            assert len(table_rows(app, "#present")) == 2
+
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            name = pg_url.rsplit("/", 1)[1]
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            admin.dispose()
+            await until(
+                pilot,
+                lambda: "unreachable" in str(app.screen.query_one("#status").content),
+                "the store to show red",
+            )
+            env.clock.advance(timedelta(minutes=12))
+
+            await pilot.press("f9")
+            await until(pilot, lambda: isinstance(app.screen, EmergencyScreen), "F9")
+            title = str(app.screen.query_one("#emergency-title", Static).content)
+            subtitle = app.screen.query_one("#emergency-subtitle", Static)
+            assert title == "EMERGENCY ROSTER: 2 in the building (LAST KNOWN LIST)"
+            assert str(subtitle.content) == (
+                "ALD | STORE UNREACHABLE: last known list, as of 08:30 on 2026-12-04"
+            )
+            assert subtitle.has_class("error")
+            names = [row[1] for row in table_rows(app, "#emergency-list")]
+            assert names == ["María José Núñez-García", "Samuel Brooks"]
+            jobs = printer.wait_for_jobs(kiosk_jobs + 1)
+            await until(
+                pilot,
+                lambda: (
+                    "Printed" in str(app.screen.query_one("#emergency-print").content)
+                ),
+                "the print status",
+            )
+            assert isinstance(app.screen, EmergencyScreen)
+
+    lines = decode_job(jobs[-1].data).lines()
+    assert "LAST KNOWN LIST" in lines
+    assert "as of 2026-12-04 08:30" in lines
+    assert lines[-1] == "END OF LIST: 2"
 
 
 async def test_names_are_shown_literally_not_as_markup(sqlite_desk_env):

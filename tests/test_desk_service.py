@@ -220,6 +220,36 @@ def test_visitor_needs_name_and_purpose(
     assert refused.value.reason == code
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "James Carter",
+        "Carter, James",
+        "JAMES  carter",
+        "carter james",
+        "Núñez-García, María José",
+        "maria jose nunez garcia",
+        "Garcia Nunez Maria Jose",
+        "NunezGarcia MariaJose",
+        "Daniel OConnor",
+        "O Connor, Daniel",
+        "Miller, John Robert",
+    ],
+)
+def test_visitor_matches_roster_any_order(sqlite_desk_env, sqlite_desk, name):
+    with pytest.raises(DeskError) as held:
+        sqlite_desk.sign_in_visitor(sqlite_desk_env.clerk, name, "Pick up")
+    assert held.value.reason == "matches_roster"
+    assert sqlite_desk_env.events("visitor_sign_in") == []
+
+
+@pytest.mark.parametrize("name", ["Jim Carter", "James", "Carter, James Paul"])
+def test_visitor_with_other_name_not_held(sqlite_desk_env, sqlite_desk, name):
+    sqlite_desk.sign_in_visitor(sqlite_desk_env.clerk, name, "Pick up")
+    [event] = sqlite_desk_env.events("visitor_sign_in")
+    assert event.detail["roster_name_match"] is False
+
+
 def test_desk_sign_out_twice(desk_env, desk):
     visit_id = desk_env.scan("badge_P001_ALD.bin")["visit_id"]
     desk.sign_out(desk_env.clerk, visit_id)
@@ -325,3 +355,133 @@ def test_roster_status_red_when_sync_fails(sqlite_desk_env, sqlite_desk):
     status = {item.name: item for item in sqlite_desk.poll(env.clerk, None).status}
     assert status["roster"].ok is False
     assert status["roster"].detail == "0 min old, kiosk-1: server unreachable"
+
+
+def test_present_includes_open_visits_of_earlier_days(sqlite_desk_env, sqlite_desk):
+    from datetime import time
+
+    from kiosk.services.closing import close_open_visits
+
+    env, desk = sqlite_desk_env, sqlite_desk
+    today = env.clock.now()
+    zone = ZoneInfo(ZONE)
+
+    # Two days ago P009 signed in; the closing job ran the next morning.
+    env.clock.set(today - timedelta(days=2))
+    marked_id = env.scan("badge_P009_ALD.bin")["visit_id"]
+    env.clock.set(today - timedelta(days=1))
+    closing = EventSource("ALD", "closing")
+    marked = close_open_visits(desk.store, closing, env.clock.now(), zone, time(17))
+    assert marked == [marked_id]
+
+    # Yesterday P001 signed in after that run and never signed out.
+    env.clock.set(today - timedelta(days=1) + timedelta(hours=6))
+    open_id = env.scan("badge_P001_ALD.bin")["visit_id"]
+    env.clock.set(today)
+    today_id = env.scan("badge_P013_ALD.bin")["visit_id"]
+
+    roster = desk.present_now()
+    by_visit = {person.visit_id: person for person in roster.people}
+    assert set(by_visit) == {open_id, today_id}
+    assert marked_id not in by_visit
+    assert (
+        by_visit[open_id].earlier_day
+        == (today - timedelta(days=1)).astimezone(zone).date()
+    )
+    assert by_visit[today_id].earlier_day is None
+    assert [person.visit_id for person in roster.people] == [open_id, today_id]
+
+    lines = roster_lines(roster, zone, 48)
+    assert lines[1] == "     in 2026-12-03 14:30 badge   Reading Buddies"
+    assert lines[4] == "     in 08:30 badge   Bright Path Tutoring LLC"
+
+
+def break_sqlite_store(env, desk) -> None:
+    """Overwrite the SQLite file with bytes that are not a database, and drop
+    the desk's open connections so that its next read opens the file again."""
+    path = env.config.store_url.removeprefix("sqlite:///")
+    with open(path, "r+b") as handle:
+        handle.write(b"not a database " * 400)
+    desk.store.engine.dispose()
+
+
+def test_emergency_roster_last_known_when_store_breaks(sqlite_desk_env, sqlite_desk):
+    from tests.escpos_decode import decode_job
+
+    env, desk = sqlite_desk_env, sqlite_desk
+    env.scan("badge_P001_ALD.bin")
+    kiosk_jobs = len(env.printer.wait_for_jobs(1))
+    # The locked desk's poll keeps the list it would print.
+    assert desk.open_alert_count() == 0
+    loaded_at = env.clock.now()
+    break_sqlite_store(env, desk)
+    env.clock.advance(timedelta(minutes=12))
+
+    roster = desk.present_now()
+
+    assert roster.store_reachable is False
+    assert roster.has_list is True
+    assert roster.taken_at == loaded_at
+    assert [person.name for person in roster.people] == ["María José Núñez-García"]
+    heading = roster.heading(ZoneInfo(ZONE))
+    assert heading == ("STORE UNREACHABLE: last known list, as of 08:30 on 2026-12-04")
+
+    outcome = desk.print_emergency_roster(None, roster)
+
+    assert outcome.status == "printed"
+    jobs = env.printer.wait_for_jobs(kiosk_jobs + 1)
+    lines = decode_job(jobs[-1].data).lines()
+    assert lines[:5] == [
+        "EMERGENCY ROSTER",
+        "ALD",
+        "STORE UNREACHABLE",
+        "LAST KNOWN LIST",
+        "as of 2026-12-04 08:30",
+    ]
+    assert any("María José Núñez-García" in line for line in lines)
+    assert lines[-1] == "END OF LIST: 1"
+
+
+def test_emergency_roster_without_any_list(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    env.scan("badge_P001_ALD.bin")
+    kiosk_jobs = len(env.printer.wait_for_jobs(1))
+    break_sqlite_store(env, desk)
+
+    roster = desk.present_now()
+
+    assert roster.store_reachable is False
+    assert roster.has_list is False
+    assert roster.people == []
+    assert roster.heading(ZoneInfo(ZONE)).startswith("STORE UNREACHABLE: no list")
+    outcome = desk.print_emergency_roster(None, roster)
+    assert outcome.status == "queued"
+    assert outcome.error == "no_list"
+    assert len(env.printer.jobs) == kiosk_jobs
+
+
+def test_kiosk_parts_red_when_heartbeat_stops(sqlite_desk_env, sqlite_desk):
+    from kiosk.store.components import record_component_status
+
+    env, desk = sqlite_desk_env, sqlite_desk
+    source = EventSource("ALD", "kiosk-1")
+    started = env.clock.now()
+
+    def report(session):
+        record_component_status(session, source, "heartbeat", True, "running", started)
+        record_component_status(session, source, "scanner", True, "wedge", started)
+        record_component_status(session, source, "printer", True, "ready", started)
+
+    desk.store.write(report)
+    fresh = {item.name: item for item in desk.poll(env.clerk, None).status}
+    assert fresh["scanner"].ok is True
+    assert fresh["printer"].ok is True
+
+    # Three 30-second heartbeats missed: the kiosk process is gone.
+    env.clock.advance(timedelta(seconds=91))
+    stale = {item.name: item for item in desk.poll(env.clerk, None).status}
+    assert stale["scanner"].ok is False
+    assert stale["scanner"].detail == "kiosk-1: kiosk not reporting since 08:30"
+    assert stale["printer"].ok is False
+    assert stale["camera"].ok is None
+    assert stale["store"].ok is True

@@ -13,6 +13,13 @@ from kiosk.store.database import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
+HEARTBEAT = "heartbeat"
+"""Component name of the row a running kiosk refreshes every
+``[kiosk] heartbeat_seconds``."""
+
+MISSED_HEARTBEATS = 3
+"""Heartbeats a kiosk may miss before the desk shows its parts red."""
+
 
 class ComponentStatusRecorder:
     """Writes each change of a component's state to the component status table.

@@ -29,6 +29,8 @@ _LETTERS = str.maketrans(
 )  # fmt: skip
 _WHITE_SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"[\s,]+")
+# Hyphens, dashes and apostrophes: name_token_keys also splits words at them.
+_JOINERS = re.compile("[-\u2010\u2011\u2012\u2013\u2014'\u2019\u2018`\u00b4]")
 
 
 def fold_name(name: str) -> str:
@@ -70,6 +72,22 @@ def _same(roster: str, licence: str, truncated: bool) -> bool:
 
 def _words(name: str) -> list[str]:
     return [word for word in map(fold_name, _WORDS.split(name)) if word]
+
+
+def name_token_keys(name: str) -> set[tuple[str, ...]]:
+    """Return the folded words of ``name``, sorted, split in two ways: at
+    spaces and commas, and also at hyphens and apostrophes.
+
+    Two names that share a key contain the same words in any order, so
+    ``Carter, James`` shares one with ``JAMES  carter``, ``Núñez-García`` with
+    ``nunez garcia``, and ``OBrien`` with ``O'Brien``. An empty name has none.
+    """
+    keys = set()
+    for text in (name, _JOINERS.sub(" ", name)):
+        words = tuple(sorted(_words(text)))
+        if words:
+            keys.add(words)
+    return keys
 
 
 def _word_agrees(one: str, other: str) -> bool:

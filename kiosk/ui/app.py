@@ -108,6 +108,10 @@ class KioskApp(App[None]):
             self.set_interval(check_seconds, self.check_printer)
         self.start_reader()
         self.set_interval(CLOSE_DAY_SECONDS, self.close_day)
+        self.record_heartbeat()
+        self.set_interval(
+            self.kiosk.config.kiosk.heartbeat_seconds, self.record_heartbeat
+        )
 
     def on_unmount(self) -> None:
         self.stop_reader()
@@ -291,6 +295,11 @@ class KioskApp(App[None]):
             )
         except Exception:
             logger.exception("marking visits open after closing time failed")
+
+    @work(thread=True, group="heartbeat", exclusive=True, exit_on_error=False)
+    def record_heartbeat(self) -> None:
+        """Record a heartbeat for the desk; the recorder logs a store error."""
+        self.kiosk.record_heartbeat()
 
     @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
     def check_printer(self) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.services.checkin import DENIED, CheckIn, ScanResult
 from kiosk.services.desk.views import may_override
 from kiosk.services.freetext import text_problem
-from kiosk.services.matching import fold_name
+from kiosk.services.matching import fold_name, name_token_keys
 from kiosk.services.reports import day_bounds
 from kiosk.services.staff import StaffMember
 from kiosk.store.events import EventSource, append_event
@@ -260,8 +260,14 @@ def sign_in_person(
 
 
 def roster_name_matches(session: Session, name: str) -> bool:
-    """Tell whether ``name`` is, after folding, the name of someone on the roster."""
+    """Tell whether ``name`` is the name of someone on the roster, with or
+    without the middle name.
+
+    Case, accents, hyphens, apostrophes, commas, spacing and word order are
+    ignored, so ``Carter, James`` matches James Carter.
+    """
     wanted = fold_name(name)
+    typed_keys = name_token_keys(name)
     people = session.execute(
         select(Person.first_name, Person.middle_name, Person.last_name).where(
             Person.on_roster.is_(True)
@@ -270,7 +276,24 @@ def roster_name_matches(session: Session, name: str) -> bool:
     for first, middle, last in people:
         if wanted in (fold_name(first + last), fold_name(first + middle + last)):
             return True
+        if typed_keys & _roster_name_keys(first, middle, last):
+            return True
     return False
+
+
+def _roster_name_keys(first: str, middle: str, last: str) -> set[tuple[str, ...]]:
+    """Return the token keys of a roster name with and without the middle name.
+
+    Each name field also counts as one word, so ``MariaJose NunezGarcia``
+    matches María José Núñez-García.
+    """
+    keys: set[tuple[str, ...]] = set()
+    for parts in ((first, last), (first, middle, last)):
+        keys |= name_token_keys(" ".join(parts))
+        whole_fields = tuple(sorted(filter(None, map(fold_name, parts))))
+        if whole_fields:
+            keys.add(whole_fields)
+    return keys
 
 
 def sign_in_visitor(

@@ -47,6 +47,8 @@ class DeskSettings:
     alert_timeout: timedelta = timedelta(minutes=10)
     roster_max_age: timedelta = timedelta(hours=36)
     idle_lock: timedelta = timedelta(minutes=5)
+    heartbeat_limit: timedelta = timedelta(seconds=90)
+    """Age of a kiosk's last heartbeat after which its parts show red."""
     poll_seconds: float = 0.5
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
 
@@ -87,6 +89,10 @@ class Desk:
         self.badges = badges
         self.last_print_error: str | None = None
         """Reason code of the desk's last failed print, None after a success."""
+        self._last_known: EmergencyRoster | None = None
+        """The list of people in the building as last read from the store, for
+        an emergency roster while the store is unreachable."""
+        self._last_known_event_id: int | None = None
 
     # Staff sessions
 
@@ -146,17 +152,25 @@ class Desk:
             with self.store.read() as session:
                 event_id = queries.last_event_id(session)
                 if known_event_id is not None and event_id == known_event_id:
+                    self._remember_present(session, event_id, now)
                     return None
-                return self._snapshot(session, viewer, event_id, now)
+                snapshot = self._snapshot(session, viewer, event_id, now)
         except SQLAlchemyError as exc:
             raise StoreError(f"store not reachable: {exc}") from exc
+        self._last_known = EmergencyRoster(
+            self.settings.school_name, now, snapshot.present
+        )
+        self._last_known_event_id = event_id
+        return snapshot
 
     def open_alert_count(self) -> int:
         """Return how many alerts are open at this school (for the lock screen),
         after marking those open too long as timed out."""
+        now = self.clock.now()
         try:
-            self._expire_stale_alerts(self.clock.now())
+            self._expire_stale_alerts(now)
             with self.store.read() as session:
+                self._remember_present(session, queries.last_event_id(session), now)
                 return (
                     session.scalar(
                         select(func.count()).where(
@@ -168,6 +182,25 @@ class Desk:
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"store not reachable: {exc}") from exc
+
+    def _remember_present(self, session: Session, event_id: int, now: datetime) -> None:
+        """Keep the last known list current. Read it again only when an event
+        was stored since it was read, and otherwise only move its time to ``now``."""
+        if self._last_known is not None and event_id == self._last_known_event_id:
+            self._last_known = replace(self._last_known, taken_at=now)
+            return
+        self._last_known = EmergencyRoster(
+            self.settings.school_name, now, self._read_present(session, now)
+        )
+        self._last_known_event_id = event_id
+
+    def _read_present(self, session: Session, now: datetime) -> list[PresentView]:
+        return queries.people_present(
+            session,
+            self.where.school,
+            now.astimezone(self.where.zone).date(),
+            self.where.zone,
+        )
 
     def _expire_stale_alerts(self, now: datetime) -> None:
         """Mark alerts open past the timeout as timed out; the cheap check
@@ -194,7 +227,6 @@ class Desk:
         self, session: Session, viewer: StaffMember, event_id: int, now: datetime
     ) -> DeskSnapshot:
         school = self.where.school
-        today = now.astimezone(self.where.zone).date()
         return DeskSnapshot(
             last_event_id=event_id,
             alerts=queries.open_alerts(session, school, viewer),
@@ -203,12 +235,18 @@ class Desk:
                 if viewer.sees_confidential
                 else []
             ),
-            present=queries.people_present(session, school, today, self.where.zone),
+            present=self._read_present(session, now),
             status=self._status(session, now),
         )
 
     def _status(self, session: Session, now: datetime) -> list[StatusItem]:
-        items = queries.kiosk_status(session, self.where.school)
+        items = queries.kiosk_status(
+            session,
+            self.where.school,
+            now=now,
+            heartbeat_limit=self.settings.heartbeat_limit,
+            zone=self.where.zone,
+        )
         if self.last_print_error is not None:
             items = [
                 replace(item, ok=False, detail=f"desk: {self.last_print_error}")
@@ -225,16 +263,38 @@ class Desk:
         return items
 
     def present_now(self) -> EmergencyRoster:
-        """Read who is in the building right now (the emergency roster's list)."""
+        """Read who is in the building right now (the emergency roster's list).
+
+        When the store cannot be read, return the last list the desk loaded,
+        marked ``store_reachable=False`` with the time it was loaded, or an
+        empty roster with ``has_list=False`` when it never loaded one.
+        """
         now = self.clock.now()
-        with self.store.read() as session:
-            people = queries.people_present(
-                session,
-                self.where.school,
-                now.astimezone(self.where.zone).date(),
-                self.where.zone,
+        try:
+            with self.store.read() as session:
+                event_id = queries.last_event_id(session)
+                people = self._read_present(session, now)
+        except (SQLAlchemyError, StoreError) as exc:
+            # NOTE: a PostgreSQL host that drops packets (rather than refusing
+            # the connection) makes this wait for the driver's connect timeout.
+            logger.error(
+                "emergency roster: store unreachable, %s: %s",
+                "no list loaded yet" if self._last_known is None else "last known list",
+                exc,
             )
-        return EmergencyRoster(self.settings.school_name, now, people)
+            if self._last_known is None:
+                return EmergencyRoster(
+                    self.settings.school_name,
+                    now,
+                    [],
+                    store_reachable=False,
+                    has_list=False,
+                )
+            return replace(self._last_known, store_reachable=False)
+        roster = EmergencyRoster(self.settings.school_name, now, people)
+        self._last_known = roster
+        self._last_known_event_id = event_id
+        return roster
 
     def lookup(self, staff: StaffMember, query: str) -> list[PersonMatch]:
         """Find people on the roster by name or date of birth; logs the count only."""
@@ -369,7 +429,11 @@ class Desk:
         """
         job_name = f"emergency-{roster.taken_at:%Y%m%dT%H%M%S}"
         outcome = PrintOutcome(QUEUED, error="not_configured")
-        for target in self.badges.targets:
+        # An empty page could be read as "nobody inside": print nothing.
+        targets = self.badges.targets if roster.has_list else []
+        if not roster.has_list:
+            outcome = PrintOutcome(QUEUED, error="no_list")
+        for target in targets:
             job = render_emergency_roster(
                 roster, self.where.zone, target.settings.capabilities
             )
@@ -388,21 +452,31 @@ class Desk:
                 PRINTED, printer=target.name, location=target.location
             )
             break
-        self.last_print_error = outcome.error if outcome.status != PRINTED else None
+        if roster.has_list:
+            self.last_print_error = outcome.error if outcome.status != PRINTED else None
         now = self.clock.now()
-        self.store.write(
-            lambda session: actions.log_staff_event(
-                session,
-                self.where,
-                "emergency_roster",
-                staff,
-                now,
-                people=len(roster.people),
-                printed=outcome.status == PRINTED,
-                printer=outcome.printer,
-                error=outcome.error,
+        try:
+            self.store.write(
+                lambda session: actions.log_staff_event(
+                    session,
+                    self.where,
+                    "emergency_roster",
+                    staff,
+                    now,
+                    people=len(roster.people),
+                    printed=outcome.status == PRINTED,
+                    printer=outcome.printer,
+                    error=outcome.error,
+                    last_known=not roster.store_reachable,
+                )
             )
-        )
+        except (SQLAlchemyError, StoreError) as exc:
+            # The printout matters more than its log entry.
+            logger.error(
+                "emergency roster event not logged (printed: %s): %s",
+                outcome.status == PRINTED,
+                exc,
+            )
         return outcome
 
     def _print_badge(

@@ -25,18 +25,37 @@ class EmergencyRoster:
 
     school_name: str
     taken_at: datetime
-    """Instant the list was read (UTC)."""
+    """Instant the list was read (UTC): for a last known list, when the desk
+    last read it from the store."""
     people: list[PresentView]
+    store_reachable: bool = True
+    """False when the store could not be read: the list is then the last one
+    the desk loaded, or empty when ``has_list`` is False."""
+    has_list: bool = True
+    """False when the store could not be read and the desk never loaded a list."""
 
     def local_time(self, zone: ZoneInfo) -> str:
         return f"{self.taken_at.astimezone(zone):%Y-%m-%d %H:%M}"
+
+    def heading(self, zone: ZoneInfo) -> str:
+        """Return the line naming the list's time and, when the store could
+        not be read, saying so."""
+        if not self.has_list:
+            return "STORE UNREACHABLE: no list was loaded since the desk started"
+        if not self.store_reachable:
+            local = self.taken_at.astimezone(zone)
+            return (
+                f"STORE UNREACHABLE: last known list, "
+                f"as of {local:%H:%M} on {local:%Y-%m-%d}"
+            )
+        return f"as of {self.local_time(zone)}"
 
 
 def roster_lines(roster: EmergencyRoster, zone: ZoneInfo, width: int) -> list[str]:
     """Return the body of the printout, one entry per person, wrapped to ``width``."""
     lines: list[str] = []
     for number, person in enumerate(roster.people, start=1):
-        since = f"{person.since.astimezone(zone):%H:%M}"
+        since = person.since_text(zone)
         head = f"{number:>3}. {person.name}"
         lines.extend(textwrap.wrap(head, width, subsequent_indent="     ") or [""])
         # A visitor's organization line already reads "Visitor: <purpose>".
@@ -75,8 +94,16 @@ def render_emergency_roster(
     printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
     for line in textwrap.wrap(roster.school_name, width) or [""]:
         _line(printer, line, caps)
-    printer.set(align="center", bold=False, custom_size=True, width=1, height=1)
-    printer.textln(roster.local_time(zone))
+    if roster.store_reachable:
+        printer.set(align="center", bold=False, custom_size=True, width=1, height=1)
+        printer.textln(roster.local_time(zone))
+    else:
+        # The time the list was loaded is the point of a last known list, so
+        # it goes on its own lines, in bold.
+        printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
+        printer.textln("STORE UNREACHABLE")
+        printer.textln("LAST KNOWN LIST")
+        printer.textln(f"as of {roster.local_time(zone)}")
     printer.set(align="center", bold=True, custom_size=True, width=1, height=1)
     printer.textln(f"{count} in the building")
     printer.set(align="left", bold=False, custom_size=True, width=1, height=1)

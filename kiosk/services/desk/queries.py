@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.services.components import HEARTBEAT
 from kiosk.services.desk.views import (
     AlertView,
     PersonMatch,
@@ -22,7 +23,6 @@ from kiosk.services.desk.views import (
     present_view,
 )
 from kiosk.services.matching import fold_name
-from kiosk.services.reports import day_bounds
 from kiosk.services.staff import StaffMember
 from kiosk.store.models import ChainHead, ComponentStatus, Organization, Person, Visit
 from kiosk.store.roster import last_import_at
@@ -85,21 +85,23 @@ def missed_alerts(
 def people_present(
     session: Session, school: str, today: date, zone: ZoneInfo
 ) -> list[PresentView]:
-    """Return everyone signed in at ``school`` today and not signed out.
+    """Return everyone signed in at ``school`` and not signed out, oldest first.
 
-    Visits left open from earlier days are not counted: the kiosk closes them
-    as ``not_signed_out`` at the person's next scan.
+    Visits still open from earlier days are included, with their date in
+    ``earlier_day``: the person may still be in the building. Visits the
+    closing job marked ``not_signed_out`` are not, and neither are those the
+    kiosk closed at the person's next scan.
     """
-    start, end = day_bounds(today, zone)
     rows = _visits_with_people(
         session,
         Visit.school == school,
         Visit.admitted.is_(True),
         Visit.sign_out_method.is_(None),
-        Visit.signed_in_at >= start,
-        Visit.signed_in_at < end,
+        Visit.signed_in_at.is_not(None),
     )
-    views = [present_view(visit, person, org) for visit, person, org in rows]
+    views = [
+        present_view(visit, person, org, today, zone) for visit, person, org in rows
+    ]
     return sorted(views, key=lambda row: (row.since, row.visit_id))
 
 
@@ -175,32 +177,51 @@ def _age_words(age: timedelta) -> str:
     return f"{int(hours // 24)} days old"
 
 
-def kiosk_status(session: Session, school: str) -> list[StatusItem]:
+def kiosk_status(
+    session: Session,
+    school: str,
+    *,
+    now: datetime | None = None,
+    heartbeat_limit: timedelta | None = None,
+    zone: ZoneInfo | None = None,
+) -> list[StatusItem]:
     """Return scanner, camera and printer as the kiosks at ``school`` report them.
 
     A part is red when any kiosk reports it failing; the detail names the
     first such kiosk. A part no kiosk reports is shown as unknown (None).
+    With ``now`` and ``heartbeat_limit``, a kiosk whose last heartbeat is
+    older than the limit counts as failing every part it reports, because
+    its last reports may be stale. A kiosk that never recorded a heartbeat is
+    taken at its word.
     """
     rows = session.scalars(
         select(ComponentStatus)
         .where(
             ComponentStatus.school == school,
-            ComponentStatus.component.in_(KIOSK_COMPONENTS),
+            ComponentStatus.component.in_((*KIOSK_COMPONENTS, HEARTBEAT)),
         )
         .order_by(ComponentStatus.kiosk_id)
     ).all()
+    silent: dict[str, str] = {}
+    if now is not None and heartbeat_limit is not None:
+        for row in rows:
+            if row.component == HEARTBEAT and now - row.updated_at > heartbeat_limit:
+                since = row.updated_at.astimezone(zone) if zone else row.updated_at
+                silent[row.kiosk_id] = f"kiosk not reporting since {since:%H:%M}"
     items = []
     for component in KIOSK_COMPONENTS:
         reports = [row for row in rows if row.component == component]
         if not reports:
             items.append(StatusItem(component, None, "not reported"))
             continue
-        failing = [row for row in reports if not row.ok]
+        failing = [
+            (row.kiosk_id, silent.get(row.kiosk_id) or row.detail)
+            for row in reports
+            if row.kiosk_id in silent or not row.ok
+        ]
         if failing:
-            first = failing[0]
-            items.append(
-                StatusItem(component, False, f"{first.kiosk_id}: {first.detail}")
-            )
+            kiosk_id, detail = failing[0]
+            items.append(StatusItem(component, False, f"{kiosk_id}: {detail}"))
         else:
             items.append(StatusItem(component, True, reports[0].detail))
     return items

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from kiosk.services import screening
 from kiosk.services.staff import PRINCIPAL, StaffMember
@@ -92,7 +93,7 @@ class AlertView:
 
 @dataclass(frozen=True)
 class PresentView:
-    """Someone signed in at this school today and not signed out."""
+    """Someone signed in at this school and not signed out."""
 
     visit_id: int
     name: str
@@ -105,6 +106,16 @@ class PresentView:
     """A one-time visitor signed in at the desk (not on the roster)."""
     badge_status: str
     overridden: bool
+    earlier_day: date | None = None
+    """Local date of the sign-in when it was before today, else None."""
+
+    def since_text(self, zone: ZoneInfo) -> str:
+        """Return the sign-in time at the school: ``HH:MM``, preceded by the
+        date (``YYYY-MM-DD HH:MM``) for a visit open since an earlier day."""
+        local = self.since.astimezone(zone)
+        if self.earlier_day is not None:
+            return f"{local:%Y-%m-%d %H:%M}"
+        return f"{local:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -174,9 +185,14 @@ def alert_view(
 
 
 def present_view(
-    visit: Visit, person: Person | None, organization: Organization | None
+    visit: Visit,
+    person: Person | None,
+    organization: Organization | None,
+    today: date,
+    zone: ZoneInfo,
 ) -> PresentView:
     assert visit.signed_in_at is not None
+    day = visit.signed_in_at.astimezone(zone).date()
     if visit.visitor_name:
         name = visit.visitor_name
         purpose = visit.visitor_purpose
@@ -193,4 +209,5 @@ def present_view(
         visitor=bool(visit.visitor_name),
         badge_status=visit.badge_status,
         overridden=visit.override_by is not None,
+        earlier_day=day if day < today else None,
     )

@@ -262,8 +262,11 @@ class DeskApp(StaffActions, App[None]):
         items = list(self.snapshot.status) if self.snapshot else []
         items = [item for item in items if item.name != "store"]
         items.append(StatusItem("store", False, "unreachable"))
-        for status in self.screen.query(StatusLine):
-            status.show(items)
+        # The stack, not self.screen: a dialog may be on top of the desk
+        # screen, and while the app shuts down the stack can be empty.
+        for screen in self.screen_stack:
+            for status in screen.query(StatusLine):
+                status.show(items)
 
     def ring(self) -> None:
         self.bells += 1

@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from kiosk.services.badging import PrintOutcome
 from kiosk.services.desk.emergency import EmergencyRoster
-from kiosk.ui.desk.widgets import local_clock
 
 
 class EmergencyScreen(Screen[None]):
@@ -31,13 +30,22 @@ class EmergencyScreen(Screen[None]):
         self.zone = zone
 
     def compose(self) -> ComposeResult:
-        count = len(self.roster.people)
-        yield Static(f"EMERGENCY ROSTER: {count} in the building", id="emergency-title")
-        yield Static(
-            f"{self.roster.school_name} | as of {self.roster.local_time(self.zone)}",
+        roster = self.roster
+        count = len(roster.people)
+        if not roster.has_list:
+            title = "EMERGENCY ROSTER: NO LIST"
+        elif not roster.store_reachable:
+            title = f"EMERGENCY ROSTER: {count} in the building (LAST KNOWN LIST)"
+        else:
+            title = f"EMERGENCY ROSTER: {count} in the building"
+        yield Static(title, id="emergency-title")
+        subtitle = Static(
+            f"{roster.school_name} | {roster.heading(self.zone)}",
             id="emergency-subtitle",
             markup=False,
         )
+        subtitle.set_class(not roster.store_reachable, "error")
+        yield subtitle
         yield Static("Printing…", id="emergency-print")
         table = DataTable(id="emergency-list", cursor_type="row", zebra_stripes=True)
         table.add_columns("#", "Name", "Organization", "In since", "How")
@@ -46,7 +54,7 @@ class EmergencyScreen(Screen[None]):
                 str(number),
                 Text(person.name),
                 Text(person.organization),
-                local_clock(person.since, self.zone),
+                person.since_text(self.zone),
                 "VISITOR" if person.visitor else person.credential,
             )
         yield table
@@ -62,6 +70,9 @@ class EmergencyScreen(Screen[None]):
         if outcome.status == "printed":
             status.update("Printed on the badge printer.")
             status.set_class(False, "error")
+        elif outcome.error == "no_list":
+            status.update("Nothing printed: there is no list to print.")
+            status.set_class(True, "error")
         else:
             status.update(f"NOT PRINTED ({outcome.error}). Use this screen.")
             status.set_class(True, "error")

@@ -134,7 +134,7 @@ class DeskScreen(Screen[None]):
             [
                 (
                     row.visit_id,
-                    (local_clock(row.since, self.zone), row.name, row.organization),
+                    (row.since_text(self.zone), row.name, row.organization),
                 )
                 for row in queue
             ],
@@ -177,7 +177,7 @@ class DeskScreen(Screen[None]):
         if row.overridden:
             how += " (override)"
         return (
-            local_clock(row.since, self.zone),
+            row.since_text(self.zone),
             row.name,
             row.organization,
             how,
