@@ -13,6 +13,7 @@ from kiosk.services.desk.queries import find_people, missed_alerts, parse_birth_
 from kiosk.services.desk.views import PresentView
 from kiosk.services.staff import StaffError, StaffMember, add_staff
 from kiosk.store.events import EventSource
+from kiosk.store.models import Visit
 from tests.desk_support import CLERK_PIN, ZONE
 
 
@@ -394,6 +395,41 @@ def test_present_includes_open_visits_of_earlier_days(sqlite_desk_env, sqlite_de
     lines = roster_lines(roster, zone, 48)
     assert lines[1] == "     in 2026-12-03 14:30 badge   Reading Buddies"
     assert lines[4] == "     in 08:30 badge   Bright Path Tutoring LLC"
+
+
+def test_desk_sign_out_of_earlier_day_has_no_time(sqlite_desk_env, sqlite_desk):
+    # The clerk finds yesterday's visit still open: the time they notice it is
+    # not when the person left, so the visit is marked not signed out.
+    env, desk = sqlite_desk_env, sqlite_desk
+    today = env.clock.now()
+    env.clock.set(today - timedelta(days=1))
+    visit_id = env.scan("badge_P001_ALD.bin")["visit_id"]
+    env.clock.set(today)
+
+    method = desk.sign_out(env.clerk, visit_id, "left yesterday, per teacher")
+
+    assert method == "not_signed_out"
+    with desk.store.read() as session:
+        visit = session.get(Visit, visit_id)
+        assert visit.signed_out_at is None
+        assert visit.sign_out_method == "not_signed_out"
+        assert visit.signed_out_by == env.clerk.id
+    [closed] = env.events("visit_closed")
+    assert closed.detail["method"] == "not_signed_out"
+    assert closed.detail["staff_id"] == env.clerk.id
+    assert env.events("sign_out") == []
+    assert visit_id not in {person.visit_id for person in desk.present_now().people}
+
+
+def test_desk_sign_out_today_keeps_time(sqlite_desk_env, sqlite_desk):
+    env, desk = sqlite_desk_env, sqlite_desk
+    visit_id = env.scan("badge_P001_ALD.bin")["visit_id"]
+
+    method = desk.sign_out(env.clerk, visit_id)
+
+    assert method == "desk"
+    with desk.store.read() as session:
+        assert session.get(Visit, visit_id).signed_out_at is not None
 
 
 def break_sqlite_store(env, desk) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.services.checkin import DENIED, CheckIn, ScanResult
+from kiosk.services.checkin import DENIED, NOT_SIGNED_OUT, CheckIn, ScanResult
 from kiosk.services.desk.views import may_override
 from kiosk.services.freetext import text_problem
 from kiosk.services.matching import fold_name, name_token_keys
@@ -371,7 +371,13 @@ def sign_out_at_desk(
     now: datetime,
     note: str = "",
 ) -> Visit:
-    """Sign a person out by hand; the note stays on the visit, not in the log."""
+    """Sign a person out by hand; the note stays on the visit, not in the log.
+
+    A visit signed in on an earlier day is marked not signed out instead:
+    the time the clerk noticed is not the time the person left, so the
+    principal records that time in the review, as for the closing job's
+    marks.
+    """
     _check_typed("note", note, MAX_TEXT)
     note = " ".join(note.split())
     if len(note) > MAX_TEXT:
@@ -381,10 +387,27 @@ def sign_out_at_desk(
         raise DeskError("not_signed_in", "this visit was never signed in")
     if visit.sign_out_method is not None:
         raise DeskError("already_signed_out", "this person is already signed out")
-    visit.signed_out_at = now
-    visit.sign_out_method = "desk"
     visit.signed_out_by = staff.id
     visit.sign_out_note = note or None
+    signed_in_on = visit.signed_in_at.astimezone(where.zone).date()
+    if signed_in_on < now.astimezone(where.zone).date():
+        visit.sign_out_method = NOT_SIGNED_OUT
+        append_event(
+            session,
+            where.source,
+            "visit_closed",
+            now,
+            visit_id=visit.id,
+            person_id=visit.person_id,
+            detail={
+                "method": NOT_SIGNED_OUT,
+                "school": visit.school,
+                "staff_id": staff.id,
+            },
+        )
+        return visit
+    visit.signed_out_at = now
+    visit.sign_out_method = "desk"
     append_event(
         session,
         where.source,

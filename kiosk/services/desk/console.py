@@ -398,11 +398,15 @@ class Desk:
         )
         return visit_id, self._print_badge(staff, visit_id)
 
-    def sign_out(self, staff: StaffMember, visit_id: int, note: str = "") -> None:
+    def sign_out(self, staff: StaffMember, visit_id: int, note: str = "") -> str:
+        """Sign a person out by hand; return the visit's sign-out method,
+        ``desk``, or ``not_signed_out`` for a visit from an earlier day."""
         now = self.clock.now()
-        self.store.write(
-            lambda session: actions.sign_out_at_desk(
-                session, self.where, staff, visit_id, now, note
+        return self.store.write(
+            lambda session: (
+                actions.sign_out_at_desk(
+                    session, self.where, staff, visit_id, now, note
+                ).sign_out_method
             )
         )
 

@@ -142,7 +142,9 @@ class StaffActions:
                 return
             self._run(
                 lambda: self.desk.sign_out(staff, person.visit_id, note),
-                lambda _: self.notify(f"{person.name} signed out.", markup=False),
+                lambda method: self.notify(
+                    signed_out_message(person.name, method), markup=False
+                ),
             )
 
         self.push_screen(SignOutDialog(person), note_given)
@@ -162,3 +164,12 @@ class StaffActions:
     def review_missed(self, alert: AlertView) -> None:
         staff = self._require_staff()
         self._run(lambda: self.desk.review_missed(staff, alert.visit_id))
+
+
+def signed_out_message(name: str, method: str) -> str:
+    if method == "not_signed_out":
+        return (
+            f"{name} marked not signed out: the visit began on an earlier day, "
+            "so the principal records the real time out in the review."
+        )
+    return f"{name} signed out."
