@@ -64,6 +64,22 @@ async def test_right_pin_opens_desk(sqlite_desk_env):
         assert app.staff == env.clerk
 
 
+async def test_snapshot_after_screen_teardown_dropped(sqlite_desk_env):
+    """A poll that ends while the app closes must not crash the app: the
+    screen is still on the stack but its tables are already removed."""
+    async with running_desk(sqlite_desk_env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        screen = app.screen
+        assert isinstance(screen, DeskScreen)
+        last_snapshot = screen.snapshot
+        await screen.query_one("#alerts").remove()
+
+        screen.show(last_snapshot)
+
+        assert screen.snapshot is last_snapshot
+        assert isinstance(app.screen, DeskScreen)
+
+
 async def test_idle_session_locks_itself(sqlite_desk_env):
     env = sqlite_desk_env
     async with running_desk(env) as (app, pilot):
