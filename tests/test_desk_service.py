@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from kiosk.services.desk.actions import DeskError
 from kiosk.services.desk.emergency import EmergencyRoster, roster_lines
@@ -13,6 +16,7 @@ from kiosk.services.desk.queries import find_people, missed_alerts, parse_birth_
 from kiosk.services.desk.views import PresentView
 from kiosk.services.staff import StaffError, StaffMember, add_staff
 from kiosk.store.events import EventSource
+from kiosk.store.models import Visit
 from tests.desk_support import CLERK_PIN, ZONE
 
 
@@ -92,7 +96,8 @@ def test_override_happens_once(desk_env, desk):
     desk.override(desk_env.clerk, visit_id, "renewal on file")
     with pytest.raises(DeskError) as again:
         desk.override(desk_env.principal, visit_id, "renewal on file")
-    assert again.value.reason == "not_refused"
+    assert again.value.reason == "already_overridden"
+    assert str(again.value) == "already overridden by Cam Ortiz at 08:30"
     assert len(desk_env.events("override")) == 1
 
 
@@ -325,3 +330,40 @@ def test_roster_status_red_when_sync_fails(sqlite_desk_env, sqlite_desk):
     status = {item.name: item for item in sqlite_desk.poll(env.clerk, None).status}
     assert status["roster"].ok is False
     assert status["roster"].detail == "0 min old, kiosk-1: server unreachable"
+
+
+def test_override_race_between_two_desks(desk_env):
+    """Two staff at two desks, each with its own store connection, override
+    one refusal at once: one override wins, the other names the winner."""
+    visit_id = desk_env.scan("badge_P003_ALD.bin")["visit_id"]
+    desks = [desk_env.desk(), desk_env.desk()]
+    staff = [desk_env.clerk, desk_env.principal]
+    start = threading.Barrier(2)
+
+    def override(index: int) -> object:
+        start.wait()
+        try:
+            return desks[index].override(staff[index], visit_id, "renewal on file")
+        except DeskError as exc:
+            return exc
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = list(pool.map(override, range(2)))
+    finally:
+        for desk in desks:
+            desk.store.close()
+
+    errors = [outcome for outcome in outcomes if isinstance(outcome, DeskError)]
+    assert len(errors) == 1
+    [error] = errors
+    assert error.reason == "already_overridden"
+    winner = desk_env.visit(visit_id).override_by
+    winner_name = "Cam Ortiz" if winner == desk_env.clerk.id else "Pat Lindqvist"
+    assert str(error) == f"already overridden by {winner_name} at 08:30"
+    assert len(desk_env.events("override")) == 1
+    # Waits up to 2 s for a second badge job, which must not arrive.
+    assert len(desk_env.printer.wait_for_jobs(2, timeout=2.0)) == 1
+    with desk_env.store.read() as session:
+        visits = session.scalars(select(Visit).where(Visit.person_id == "P003")).all()
+    assert [visit.id for visit in visits] == [visit_id]

@@ -22,7 +22,7 @@ from kiosk.services.matching import fold_name
 from kiosk.services.reports import day_bounds
 from kiosk.services.staff import StaffMember
 from kiosk.store.events import EventSource, append_event
-from kiosk.store.models import Person, Visit
+from kiosk.store.models import Person, Staff, Visit
 
 MIN_OVERRIDE_REASON = 3
 MAX_TEXT = 500
@@ -152,6 +152,16 @@ def review_missed_alert(
     )
 
 
+def _overridden_by(session: Session, where: Where, visit: Visit) -> str:
+    """Return "already overridden by <staff> at HH:MM" in the school's time."""
+    staff = session.get(Staff, visit.override_by)
+    name = staff.display_name if staff is not None else f"staff {visit.override_by}"
+    if visit.overridden_at is None:
+        return f"already overridden by {name}"
+    local = visit.overridden_at.astimezone(where.zone)
+    return f"already overridden by {name} at {local:%H:%M}"
+
+
 def override_refusal(
     session: Session,
     where: Where,
@@ -165,10 +175,10 @@ def override_refusal(
     The visit becomes an admission signed in now, with the staff member and
     the reason on the row and in the event log. The reason is the one
     free-text field the log contains, because the override must be justified
-    there. Rejected when the reason is missing, the visit was not a refusal
-    today, nobody was identified, it was already overridden, the person is
-    already in the building, or a clerk tries to override
-    ``refer_to_principal``.
+    there. Rejected when the reason is missing, it was already overridden
+    (the message names by whom and when), the visit was not a refusal
+    today, nobody was identified, the person is already in the building,
+    or a clerk tries to override ``refer_to_principal``.
     """
     _check_typed("reason", reason, MAX_TEXT)
     reason = " ".join(reason.split())
@@ -180,10 +190,12 @@ def override_refusal(
         )
     visit = _locked_visit(session, where, visit_id)
     start, end = where.today_bounds(now)
+    # Checked before ``admitted``: an overridden refusal is admitted, and the
+    # staff member who lost a race to override it needs to know who won.
+    if visit.override_by is not None:
+        raise DeskError("already_overridden", _overridden_by(session, where, visit))
     if visit.admitted:
         raise DeskError("not_refused", "this visit was not a refusal")
-    if visit.override_by is not None:
-        raise DeskError("already_overridden", "this refusal was already overridden")
     if visit.person_id is None:
         raise DeskError(
             "not_identified",
