@@ -270,6 +270,25 @@ async def test_lookup_by_birth_date_screens_and_refuses(sqlite_desk_env):
     assert [e.detail["by"] for e in env.events("desk_lookup")] == ["date_of_birth"]
 
 
+async def test_lookup_invalid_birth_date_message(sqlite_desk_env):
+    async with running_desk(sqlite_desk_env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen), "look-up")
+        await pilot.press(*"2001-02-30")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: "invalid" in str(app.screen.query_one("#lookup-message").content),
+            "the message",
+        )
+        message = app.screen.query_one("#lookup-message", Static)
+        assert "YYYY-MM-DD or MM/DD/YYYY" in str(message.content)
+        assert "Nobody" not in str(message.content)
+        assert message.has_class("error")
+        assert table_rows(app, "#lookup-results") == []
+
+
 async def test_visitor_gets_visitor_badge(desk_env):
     async with running_desk(desk_env) as (app, pilot):
         await signed_in(app, pilot, "c.ortiz", CLERK_PIN)

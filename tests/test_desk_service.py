@@ -263,8 +263,36 @@ def test_find_people_folds_names_and_reads_dates(sqlite_desk_env):
         assert [m.person_id for m in find_people(session, "3/14/1988")] == ["P001"]
         assert find_people(session, "zzzz") == []
         assert find_people(session, "   ") == []
-    assert parse_birth_date("1988-02-30") is None
-    assert parse_birth_date("13/01/1988") is None
+    assert parse_birth_date("Núñez-García") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("2001-02-30", "day is out of range for month"),
+        ("13/45/2000", "month must be in 1..12"),
+        ("13/01/1988", "month must be in 1..12"),
+        ("1988-03-1x", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("12/ab/2000", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("ab/cd/efgh", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("1988-3-14", "expected YYYY-MM-DD or MM/DD/YYYY"),
+    ],
+)
+def test_lookup_invalid_birth_date_named(sqlite_desk_env, sqlite_desk, query, problem):
+    with pytest.raises(DeskError) as rejected:
+        sqlite_desk.lookup(sqlite_desk_env.clerk, query)
+    assert rejected.value.reason == "invalid_date"
+    message = str(rejected.value)
+    assert message.startswith(f"invalid date of birth {query!r}")
+    assert problem in message
+    assert "YYYY-MM-DD or MM/DD/YYYY" in message
+    [event] = sqlite_desk_env.events("desk_lookup")
+    assert event.detail == {
+        "staff_id": sqlite_desk_env.clerk.id,
+        "by": "date_of_birth",
+        "results": 0,
+        "error": "invalid_date",
+    }
 
 
 def test_roster_status_red_when_old(sqlite_desk_env, sqlite_desk):

@@ -237,11 +237,31 @@ class Desk:
         return EmergencyRoster(self.settings.school_name, now, people)
 
     def lookup(self, staff: StaffMember, query: str) -> list[PersonMatch]:
-        """Find people on the roster by name or date of birth; logs the count only."""
+        """Find people on the roster by name or date of birth; logs the count only.
+
+        Raises DeskError ``invalid_date`` for a date of birth that is no real
+        date in a supported format, so staff never read it as "nobody found".
+        """
+        now = self.clock.now()
+        try:
+            born = queries.parse_birth_date(query)
+        except queries.BirthDateError as exc:
+            self.store.write(
+                lambda session: actions.log_staff_event(
+                    session,
+                    self.where,
+                    "desk_lookup",
+                    staff,
+                    now,
+                    by="date_of_birth",
+                    results=0,
+                    error="invalid_date",
+                )
+            )
+            raise DeskError("invalid_date", str(exc)) from exc
         with self.store.read() as session:
             matches = queries.find_people(session, query)
-        by = "date_of_birth" if queries.parse_birth_date(query) else "name"
-        now = self.clock.now()
+        by = "date_of_birth" if born is not None else "name"
         self.store.write(
             lambda session: actions.log_staff_event(
                 session,
