@@ -18,6 +18,7 @@ from kiosk.services.staff import StaffError, StaffMember, add_staff
 from kiosk.store.events import EventSource
 from kiosk.store.models import Visit
 from tests.desk_support import CLERK_PIN, ZONE
+from tests.support import run_kiosk
 
 
 @pytest.fixture
@@ -395,3 +396,72 @@ def test_override_race_between_two_desks(desk_env):
     with desk_env.store.read() as session:
         visits = session.scalars(select(Visit).where(Visit.person_id == "P003")).all()
     assert [visit.id for visit in visits] == [visit_id]
+
+
+def _timed_out_events(env) -> list[tuple[int, str]]:
+    return [(event.visit_id, event.school) for event in env.events("alert_timed_out")]
+
+
+def test_daily_job_times_out_alerts_without_desk(sqlite_desk_env):
+    """No desk runs at all: the daily job marks the stale alert for the
+    principal, and a second run marks nothing again."""
+    env = sqlite_desk_env
+    visit_id = env.scan("badge_P003_ALD.bin")["visit_id"]
+    env.clock.advance(timedelta(minutes=11))
+    for _ in range(2):
+        status, output = run_kiosk(
+            ["--config", str(env.config_path), "report", "daily"], env.clock
+        )
+        assert status == 0, output
+    assert env.visit(visit_id).alert_status == "timed_out"
+    assert _timed_out_events(env) == [(visit_id, "ALD")]
+    with env.store.read() as session:
+        missed = missed_alerts(session, "ALD", env.principal)
+    assert [alert.visit_id for alert in missed] == [visit_id]
+
+
+def test_alert_timeout_is_per_school(sqlite_desk_env, sqlite_desk, make_config):
+    """Two schools share one store: a desk times out its own school's alerts
+    only, and the other school's alerts time out through that school's job."""
+    env = sqlite_desk_env
+    other_school = make_config("BRK")
+    ald_visit = env.scan("badge_P003_ALD.bin")["visit_id"]
+    brk_visit = env.scan("badge_P003_ALD.bin", other_school)["visit_id"]
+    assert env.visit(brk_visit).school == "BRK"
+    env.clock.advance(timedelta(minutes=11))
+
+    sqlite_desk.poll(env.clerk, None)
+    assert env.visit(ald_visit).alert_status == "timed_out"
+    assert env.visit(brk_visit).alert_status == "open"
+
+    status, output = run_kiosk(
+        ["--config", str(other_school), "report", "daily"], env.clock
+    )
+    assert status == 0, output
+    assert env.visit(brk_visit).alert_status == "timed_out"
+    assert sorted(_timed_out_events(env)) == [(ald_visit, "ALD"), (brk_visit, "BRK")]
+
+
+def test_two_desks_time_out_alert_once(desk_env):
+    """Two desks with their own store connections poll at the same instant:
+    each alert is marked timed out once."""
+    visit_ids = [desk_env.scan(f"badge_P00{n}_ALD.bin")["visit_id"] for n in (3, 5)]
+    desk_env.clock.advance(timedelta(minutes=11))
+    desks = [desk_env.desk(), desk_env.desk()]
+    start = threading.Barrier(2)
+
+    def poll(desk) -> int:
+        start.wait()
+        return len(desk.poll(desk_env.principal, None).missed)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            missed_counts = list(pool.map(poll, desks))
+    finally:
+        for desk in desks:
+            desk.store.close()
+    assert missed_counts == [2, 2]
+    assert sorted(_timed_out_events(desk_env)) == [
+        (visit_ids[0], "ALD"),
+        (visit_ids[1], "ALD"),
+    ]

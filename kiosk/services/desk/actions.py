@@ -9,7 +9,7 @@ once cannot both succeed. Every action appends an event naming the staff id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -100,34 +100,6 @@ def acknowledge_alert(
         detail={"staff_id": staff.id},
     )
     return True
-
-
-def expire_alerts(
-    session: Session, where: Where, now: datetime, timeout: timedelta
-) -> list[int]:
-    """Mark alerts open longer than ``timeout`` as timed out; return their visit ids."""
-    visits = session.scalars(
-        select(Visit)
-        .where(
-            Visit.school == where.school,
-            Visit.alert_status == "open",
-            Visit.scanned_at < now - timeout,
-        )
-        .order_by(Visit.id)
-        .with_for_update()
-    ).all()
-    for visit in visits:
-        visit.alert_status = "timed_out"
-        append_event(
-            session,
-            where.source,
-            "alert_timed_out",
-            now,
-            visit_id=visit.id,
-            person_id=visit.person_id,
-            detail={"timeout_minutes": timeout.total_seconds() / 60},
-        )
-    return [visit.id for visit in visits]
 
 
 def review_missed_alert(

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from drivers.printer import PrinterError
 from kiosk.clock import Clock
+from kiosk.services.alerts import expire_stale_alerts
 from kiosk.services.badging import PRINTED, QUEUED, BadgePrinter, PrintOutcome
 from kiosk.services.checkin import CheckIn, ScanResult
 from kiosk.services.desk import actions, queries
@@ -170,25 +171,9 @@ class Desk:
             raise StoreError(f"store not reachable: {exc}") from exc
 
     def _expire_stale_alerts(self, now: datetime) -> None:
-        """Mark alerts open past the timeout as timed out; the cheap check
-        for any such alert runs first, so most polls write nothing."""
-        cutoff = now - self.settings.alert_timeout
-        with self.store.read() as session:
-            stale = session.scalar(
-                select(
-                    exists().where(
-                        Visit.school == self.where.school,
-                        Visit.alert_status == "open",
-                        Visit.scanned_at < cutoff,
-                    )
-                )
-            )
-        if stale:
-            self.store.write(
-                lambda session: actions.expire_alerts(
-                    session, self.where, now, self.settings.alert_timeout
-                )
-            )
+        expire_stale_alerts(
+            self.store, self.where.source, now, self.settings.alert_timeout
+        )
 
     def _snapshot(
         self, session: Session, viewer: StaffMember, event_id: int, now: datetime
