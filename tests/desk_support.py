@@ -188,7 +188,11 @@ async def signed_in(app: DeskApp, pilot, username: str, pin: str) -> None:
     await sign_in(app, pilot, username, pin)
     await until(
         pilot,
-        lambda: isinstance(app.screen, DeskScreen) and app.screen.snapshot is not None,
+        lambda: (
+            isinstance(app.screen, DeskScreen)
+            and app.screen.snapshot is not None
+            and app.screen.query("#alerts")
+        ),
         "the desk screen",
     )
 

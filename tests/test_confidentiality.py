@@ -9,6 +9,7 @@ confidential cause is stored in ``visits.confidential_reasons``.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 from datetime import date
@@ -24,7 +25,9 @@ from kiosk.services import screening
 from kiosk.store import Store
 from kiosk.store.models import Event, Visit
 from tests.aamva_expected import FIXTURE_CARDS
+from tests.desk_support import CLERK_PIN, PRINCIPAL_PIN
 from tests.support import ROSTER_DIR, SCANS, expected_scans, run_kiosk
+from tests.test_pdf_export import pdf_text
 
 ROWS = expected_scans()
 CONFIDENTIAL = (screening.OFFENSE_REPORT_PENDING, screening.FOUND_UNSUITABLE)
@@ -231,3 +234,80 @@ async def test_visitor_sees_neutral_message(badge, debug_config):
     finally:
         kiosk.close()
     assert shown == ("Please see the front office staff. They will help you sign in.")
+
+
+OVERRIDE_SECRET = "offense report dismissed by the county court"
+
+
+@pytest.fixture
+def overridden(sqlite_desk_env):
+    """A principal's override of a confidential refusal (the free-text reason
+    names the confidential matter) and a clerk's override of a public one."""
+    env = sqlite_desk_env
+    confidential_visit = env.scan("badge_P008_ALD.bin")["visit_id"]
+    public_visit = env.scan("badge_P003_ALD.bin")["visit_id"]
+    desk = env.desk()
+    try:
+        desk.override(env.principal, confidential_visit, OVERRIDE_SECRET)
+        desk.override(env.clerk, public_visit, "renewal form seen")
+    finally:
+        desk.store.close()
+    return env
+
+
+def _report(env, monkeypatch, tmp_path, args: list[str], pin: str = "") -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO(pin + "\n"))
+    out = tmp_path / "report.out"
+    if "range" in args:
+        args = [*args, "--from", "2026-12-04", "--to", "2026-12-04", "--out", str(out)]
+    status, output = run_kiosk(
+        ["--config", str(env.config_path), "report", *args], env.clock
+    )
+    assert status == 0, output
+    if "pdf" in args:
+        return pdf_text(out)
+    return out.read_text(encoding="utf-8") if "range" in args else output
+
+
+REPORTS = [
+    ["day", "--format", "csv"],
+    ["day", "--format", "json"],
+    ["range", "--format", "csv"],
+    ["range", "--format", "json"],
+    ["range", "--format", "pdf"],
+]
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda args: "-".join(args))
+@pytest.mark.parametrize("signed_in", ["nobody", "clerk"])
+def test_override_reason_hidden_below_principal(
+    overridden, monkeypatch, tmp_path, report, signed_in
+):
+    pin = ""
+    if signed_in == "clerk":
+        report = [*report, "--as", "c.ortiz", "--pin-stdin"]
+        pin = CLERK_PIN
+    text = _report(overridden, monkeypatch, tmp_path, report, pin)
+    flat = " ".join(text.split())
+    assert OVERRIDE_SECRET not in flat
+    assert "county court" not in flat
+    assert "override by principal" in flat
+    assert "Pat Lindqvist" in flat
+    assert "renewal form seen" in flat
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda args: "-".join(args))
+def test_override_reason_shown_to_principal(overridden, monkeypatch, tmp_path, report):
+    report = [*report, "--as", "p.lindqvist", "--pin-stdin"]
+    text = _report(overridden, monkeypatch, tmp_path, report, PRINCIPAL_PIN)
+    assert "county court" in " ".join(text.split())
+
+
+def test_clerk_desk_view_holds_no_override_reason(overridden):
+    desk = overridden.desk()
+    try:
+        snapshot = desk.poll(overridden.clerk, None)
+    finally:
+        desk.store.close()
+    assert [row.overridden for row in snapshot.present] == [True, True]
+    assert "county court" not in repr(snapshot)

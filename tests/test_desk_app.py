@@ -65,6 +65,22 @@ async def test_right_pin_opens_desk(sqlite_desk_env):
         assert app.staff == env.clerk
 
 
+async def test_snapshot_after_screen_teardown_dropped(sqlite_desk_env):
+    """A poll that ends while the app closes must not crash the app: the
+    screen is still on the stack but its tables are already removed."""
+    async with running_desk(sqlite_desk_env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        screen = app.screen
+        assert isinstance(screen, DeskScreen)
+        last_snapshot = screen.snapshot
+        await screen.query_one("#alerts").remove()
+
+        screen.show(last_snapshot)
+
+        assert screen.snapshot is last_snapshot
+        assert isinstance(app.screen, DeskScreen)
+
+
 async def test_idle_session_locks_itself(sqlite_desk_env):
     env = sqlite_desk_env
     async with running_desk(env) as (app, pilot):
@@ -253,6 +269,25 @@ async def test_lookup_by_birth_date_screens_and_refuses(sqlite_desk_env):
     assert visit.alert_handled_by == env.clerk.id
     assert visit.admitted
     assert [e.detail["by"] for e in env.events("desk_lookup")] == ["date_of_birth"]
+
+
+async def test_lookup_invalid_birth_date_message(sqlite_desk_env):
+    async with running_desk(sqlite_desk_env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen), "look-up")
+        await pilot.press(*"2001-02-30")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: "invalid" in str(app.screen.query_one("#lookup-message").content),
+            "the message",
+        )
+        message = app.screen.query_one("#lookup-message", Static)
+        assert "YYYY-MM-DD or MM/DD/YYYY" in str(message.content)
+        assert "Nobody" not in str(message.content)
+        assert message.has_class("error")
+        assert table_rows(app, "#lookup-results") == []
 
 
 async def test_visitor_gets_visitor_badge(desk_env):

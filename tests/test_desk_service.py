@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from kiosk.services.desk.actions import DeskError
 from kiosk.services.desk.emergency import EmergencyRoster, roster_lines
@@ -15,6 +18,7 @@ from kiosk.services.staff import StaffError, StaffMember, add_staff
 from kiosk.store.events import EventSource
 from kiosk.store.models import Visit
 from tests.desk_support import CLERK_PIN, ZONE
+from tests.support import run_kiosk
 
 
 @pytest.fixture
@@ -93,7 +97,8 @@ def test_override_happens_once(desk_env, desk):
     desk.override(desk_env.clerk, visit_id, "renewal on file")
     with pytest.raises(DeskError) as again:
         desk.override(desk_env.principal, visit_id, "renewal on file")
-    assert again.value.reason == "not_refused"
+    assert again.value.reason == "already_overridden"
+    assert str(again.value) == "already overridden by Cam Ortiz at 08:30"
     assert len(desk_env.events("override")) == 1
 
 
@@ -289,8 +294,36 @@ def test_find_people_folds_names_and_reads_dates(sqlite_desk_env):
         assert [m.person_id for m in find_people(session, "3/14/1988")] == ["P001"]
         assert find_people(session, "zzzz") == []
         assert find_people(session, "   ") == []
-    assert parse_birth_date("1988-02-30") is None
-    assert parse_birth_date("13/01/1988") is None
+    assert parse_birth_date("Núñez-García") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("2001-02-30", "day is out of range for month"),
+        ("13/45/2000", "month must be in 1..12"),
+        ("13/01/1988", "month must be in 1..12"),
+        ("1988-03-1x", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("12/ab/2000", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("ab/cd/efgh", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("1988-3-14", "expected YYYY-MM-DD or MM/DD/YYYY"),
+    ],
+)
+def test_lookup_invalid_birth_date_named(sqlite_desk_env, sqlite_desk, query, problem):
+    with pytest.raises(DeskError) as rejected:
+        sqlite_desk.lookup(sqlite_desk_env.clerk, query)
+    assert rejected.value.reason == "invalid_date"
+    message = str(rejected.value)
+    assert message.startswith(f"invalid date of birth {query!r}")
+    assert problem in message
+    assert "YYYY-MM-DD or MM/DD/YYYY" in message
+    [event] = sqlite_desk_env.events("desk_lookup")
+    assert event.detail == {
+        "staff_id": sqlite_desk_env.clerk.id,
+        "by": "date_of_birth",
+        "results": 0,
+        "error": "invalid_date",
+    }
 
 
 def test_roster_status_red_when_old(sqlite_desk_env, sqlite_desk):
@@ -521,3 +554,109 @@ def test_kiosk_parts_red_when_heartbeat_stops(sqlite_desk_env, sqlite_desk):
     assert stale["printer"].ok is False
     assert stale["camera"].ok is None
     assert stale["store"].ok is True
+
+
+def test_override_race_between_two_desks(desk_env):
+    """Two staff at two desks, each with its own store connection, override
+    one refusal at once: one override wins, the other names the winner."""
+    visit_id = desk_env.scan("badge_P003_ALD.bin")["visit_id"]
+    desks = [desk_env.desk(), desk_env.desk()]
+    staff = [desk_env.clerk, desk_env.principal]
+    start = threading.Barrier(2)
+
+    def override(index: int) -> object:
+        start.wait()
+        try:
+            return desks[index].override(staff[index], visit_id, "renewal on file")
+        except DeskError as exc:
+            return exc
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = list(pool.map(override, range(2)))
+    finally:
+        for desk in desks:
+            desk.store.close()
+
+    errors = [outcome for outcome in outcomes if isinstance(outcome, DeskError)]
+    assert len(errors) == 1
+    [error] = errors
+    assert error.reason == "already_overridden"
+    winner = desk_env.visit(visit_id).override_by
+    winner_name = "Cam Ortiz" if winner == desk_env.clerk.id else "Pat Lindqvist"
+    assert str(error) == f"already overridden by {winner_name} at 08:30"
+    assert len(desk_env.events("override")) == 1
+    # Waits up to 2 s for a second badge job, which must not arrive.
+    assert len(desk_env.printer.wait_for_jobs(2, timeout=2.0)) == 1
+    with desk_env.store.read() as session:
+        visits = session.scalars(select(Visit).where(Visit.person_id == "P003")).all()
+    assert [visit.id for visit in visits] == [visit_id]
+
+
+def _timed_out_events(env) -> list[tuple[int, str]]:
+    return [(event.visit_id, event.school) for event in env.events("alert_timed_out")]
+
+
+def test_daily_job_times_out_alerts_without_desk(sqlite_desk_env):
+    """No desk runs at all: the daily job marks the stale alert for the
+    principal, and a second run marks nothing again."""
+    env = sqlite_desk_env
+    visit_id = env.scan("badge_P003_ALD.bin")["visit_id"]
+    env.clock.advance(timedelta(minutes=11))
+    for _ in range(2):
+        status, output = run_kiosk(
+            ["--config", str(env.config_path), "report", "daily"], env.clock
+        )
+        assert status == 0, output
+    assert env.visit(visit_id).alert_status == "timed_out"
+    assert _timed_out_events(env) == [(visit_id, "ALD")]
+    with env.store.read() as session:
+        missed = missed_alerts(session, "ALD", env.principal)
+    assert [alert.visit_id for alert in missed] == [visit_id]
+
+
+def test_alert_timeout_is_per_school(sqlite_desk_env, sqlite_desk, make_config):
+    """Two schools share one store: a desk times out its own school's alerts
+    only, and the other school's alerts time out through that school's job."""
+    env = sqlite_desk_env
+    other_school = make_config("BRK")
+    ald_visit = env.scan("badge_P003_ALD.bin")["visit_id"]
+    brk_visit = env.scan("badge_P003_ALD.bin", other_school)["visit_id"]
+    assert env.visit(brk_visit).school == "BRK"
+    env.clock.advance(timedelta(minutes=11))
+
+    sqlite_desk.poll(env.clerk, None)
+    assert env.visit(ald_visit).alert_status == "timed_out"
+    assert env.visit(brk_visit).alert_status == "open"
+
+    status, output = run_kiosk(
+        ["--config", str(other_school), "report", "daily"], env.clock
+    )
+    assert status == 0, output
+    assert env.visit(brk_visit).alert_status == "timed_out"
+    assert sorted(_timed_out_events(env)) == [(ald_visit, "ALD"), (brk_visit, "BRK")]
+
+
+def test_two_desks_time_out_alert_once(desk_env):
+    """Two desks with their own store connections poll at the same instant:
+    each alert is marked timed out once."""
+    visit_ids = [desk_env.scan(f"badge_P00{n}_ALD.bin")["visit_id"] for n in (3, 5)]
+    desk_env.clock.advance(timedelta(minutes=11))
+    desks = [desk_env.desk(), desk_env.desk()]
+    start = threading.Barrier(2)
+
+    def poll(desk) -> int:
+        start.wait()
+        return len(desk.poll(desk_env.principal, None).missed)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            missed_counts = list(pool.map(poll, desks))
+    finally:
+        for desk in desks:
+            desk.store.close()
+    assert missed_counts == [2, 2]
+    assert sorted(_timed_out_events(desk_env)) == [
+        (visit_ids[0], "ALD"),
+        (visit_ids[1], "ALD"),
+    ]

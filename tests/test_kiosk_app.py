@@ -228,6 +228,28 @@ async def test_kiosk_marks_visits_open_after_closing(kiosk_for):
     assert _visit(kiosk).signed_out_at is None
 
 
+async def test_kiosk_times_out_alerts_without_desk(kiosk_for):
+    """No desk is open: the kiosk's periodic work marks the refusal's alert
+    timed out once the time-out has passed, and not before."""
+    clock = FixedClock.at_local("2026-12-04T09:00", "America/Chicago")
+    kiosk = kiosk_for(clock)
+    app = KioskApp(kiosk)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, app, "OTP-100003")  # background check expired
+        assert _visit(kiosk).alert_status == "open"
+        clock.advance(timedelta(minutes=9))
+        await app.expire_alerts().wait()
+        assert _visit(kiosk).alert_status == "open"
+        clock.advance(timedelta(minutes=2))
+        await app.expire_alerts().wait()
+    assert _visit(kiosk).alert_status == "timed_out"
+    with kiosk.store.read() as session:
+        events = session.scalars(
+            select(Event).where(Event.kind == "alert_timed_out")
+        ).all()
+    assert [event.visit_id for event in events] == [_visit(kiosk).id]
+
+
 async def test_quit_key_is_ignored_at_a_school(kiosk_for):
     clock = FixedClock.at_local("2026-12-04T08:30", "America/Chicago")
     app = KioskApp(kiosk_for(clock))

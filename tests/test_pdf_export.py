@@ -13,7 +13,7 @@ from PIL import Image
 
 from kiosk.clock import FixedClock
 from tests.support import run_kiosk, run_scan
-from tests.week_fixture import FRIDAY, MONDAY, PRINCIPAL_PIN
+from tests.week_fixture import CLERK_PIN, FRIDAY, MONDAY, PRINCIPAL_PIN
 
 DPI = 50
 BAR_BLUE = (0x3B, 0x6E, 0xA5)
@@ -156,7 +156,7 @@ def test_digest_pdf_is_one_page(week, tmp_path, monkeypatch):
 
 def test_digest_needs_principal(week, tmp_path, monkeypatch, capsys):
     config, _ = week
-    monkeypatch.setattr("sys.stdin", io.StringIO("135790\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(CLERK_PIN + "\n"))
     status, _ = run_kiosk(
         [
             "--config",

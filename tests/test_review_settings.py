@@ -44,7 +44,7 @@ def test_sample_settings_file_parses():
     assert config.review.closing_time == "17:00"
 
 
-def test_daily_job_closes_and_purges(week, tmp_path):
+def test_daily_job_closes_times_out_and_purges(week, tmp_path):
     config, _ = week
     config.write_text(
         config.read_text() + '\n[review]\nclosing_time = "15:00"\n'
@@ -59,8 +59,11 @@ def test_daily_job_closes_and_purges(week, tmp_path):
     assert status == 0, output
     lines = output.splitlines()
     assert lines[0] == "marked 0 visits not signed out"
-    assert lines[1].startswith("purged ")
-    assert "from before 2026-12-06" in lines[1]
+    # The week leaves four refusals' alerts open; the job times them out
+    # before the purge removes their visits.
+    assert lines[1] == "marked 4 alerts timed out"
+    assert lines[2].startswith("purged ")
+    assert "from before 2026-12-06" in lines[2]
     status, output = run_kiosk(["--config", str(config), "report", "verify"])
     assert status == 0, output
 

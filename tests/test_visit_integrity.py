@@ -89,7 +89,7 @@ def play_school_day(config_path) -> SchoolDay:
         display_name="Dana Whitfield",
         role="principal",
         school=SCHOOL,
-        pin="246810",
+        pin="318657",
     )
     record_time_out(
         kiosk.store,

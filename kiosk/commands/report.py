@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from kiosk.clock import Clock
@@ -103,7 +103,10 @@ def register(
     daily = reports.add_parser(
         "daily",
         parents=[common],
-        help="the daily job: close-day, then purge (safe to run often)",
+        help=(
+            "the daily job: close-day, time out stale desk alerts, then purge "
+            "(safe to run often)"
+        ),
     )
     daily.set_defaults(handler=report_daily)
 
@@ -378,8 +381,26 @@ def report_purge(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     return EXIT_OK
 
 
+def _expire_alerts(config: Config, clock: Clock) -> list[int]:
+    from kiosk.assembly import open_store, station_for
+    from kiosk.services.alerts import expire_stale_alerts
+
+    store = open_store(config)
+    try:
+        return expire_stale_alerts(
+            store,
+            station_for(config).source,
+            clock.now(),
+            timedelta(minutes=config.desk.alert_timeout_minutes),
+        )
+    finally:
+        store.close()
+
+
 def report_daily(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     marked = _close_day(config, clock)
     print(f"marked {counted(len(marked), 'visit')} not signed out")
+    expired = _expire_alerts(config, clock)
+    print(f"marked {counted(len(expired), 'alert')} timed out")
     print(_purge(config, clock))
     return EXIT_OK

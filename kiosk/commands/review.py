@@ -37,7 +37,7 @@ def register(
         const=Path(".demo-review"),
         metavar="DIR",
         help="review a fictional week built in DIR (default: .demo-review); "
-        "sign in as d.whitfield with PIN 246810",
+        "sign in as d.whitfield with PIN 584203",
     )
     review.set_defaults(handler=run_review, logs_to_file=True)
 

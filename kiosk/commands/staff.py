@@ -43,7 +43,7 @@ def register(
 def _read_pin(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().strip()
-    first = getpass.getpass("PIN (4 to 12 digits): ")
+    first = getpass.getpass("PIN (6 to 12 digits, not a run or a repeat): ")
     if getpass.getpass("PIN again: ") != first:
         raise CommandError("the two PINs differ; nothing changed")
     return first

@@ -30,8 +30,8 @@ from kiosk.store.events import append_event
 from kiosk.store.models import Visit
 from kiosk.store.roster import apply_roster
 
-PRINCIPAL = ("d.whitfield", "Dana Whitfield", "246810")
-CLERK = ("c.ortiz", "Cam Ortiz", "135790")
+PRINCIPAL = ("d.whitfield", "Dana Whitfield", "584203")
+CLERK = ("c.ortiz", "Cam Ortiz", "739164")
 """Demo accounts: (username, name, PIN). Fictional, for demos and tests only."""
 
 DESTINATIONS = ("Library", "Room 12", "Room 7", "Cafeteria", "Gym", "Counseling")

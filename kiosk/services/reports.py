@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.services import screening
 from kiosk.store.models import Organization, Person, Staff, Visit
 
 IN_BUILDING = "in_building"
@@ -95,6 +96,8 @@ class VisitRow:
     sign_out_note: str = ""
     override_by: str = ""
     override_reason: str = ""
+    """The staff member's free text; for a confidential refusal in a row built
+    without confidential reasons, HIDDEN_OVERRIDE_REASON instead."""
     overridden_at: str | None = None
     alert_status: str = "none"
     confidential_reasons: list[str] | None = None
@@ -248,6 +251,23 @@ def _role(visit: Visit, person: Person | None) -> str:
     return "visitor" if visit.visitor_name else ""
 
 
+HIDDEN_OVERRIDE_REASON = "override by principal"
+"""The override reason shown for a confidential refusal in rows built without
+confidential reasons, because a principal's free text there may name the
+confidential matter."""
+
+
+def _override_reason(visit: Visit, confidential: bool) -> str:
+    if not visit.override_reason:
+        return ""
+    refused_in_confidence = bool(visit.confidential_reasons) or (
+        screening.REFER_TO_PRINCIPAL in (visit.reasons or [])
+    )
+    if refused_in_confidence and not confidential:
+        return HIDDEN_OVERRIDE_REASON
+    return visit.override_reason
+
+
 def _row(
     visit: Visit,
     person: Person | None,
@@ -277,7 +297,7 @@ def _row(
         signed_out_by=staff_names.get(visit.signed_out_by or 0, ""),
         sign_out_note=visit.sign_out_note or "",
         override_by=staff_names.get(visit.override_by or 0, ""),
-        override_reason=visit.override_reason or "",
+        override_reason=_override_reason(visit, confidential),
         overridden_at=_local(visit.overridden_at, zone),
         alert_status=visit.alert_status,
         confidential_reasons=list(visit.confidential_reasons or [])
@@ -300,8 +320,9 @@ def range_rows(
     """Return one row per visit that began from ``first`` to ``last`` (both
     local dates, inclusive) at ``school``, oldest first.
 
-    ``confidential`` fills in the confidential refusal reasons; only a
-    principal's screen or export sets it.
+    ``confidential`` fills in the confidential refusal reasons and the
+    override reasons of confidential refusals; only a principal's screen or
+    export sets it.
     """
     start = day_bounds(first, zone)[0]
     end = day_bounds(last, zone)[1]

@@ -6,6 +6,7 @@ lock and unlock goes to the event log under the account's id (never the PIN).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -24,7 +25,31 @@ logger = logging.getLogger(__name__)
 
 CLERK, PRINCIPAL, ADMIN = "clerk", "principal", "admin"
 ROLES = (CLERK, PRINCIPAL, ADMIN)
-PIN_LENGTHS = range(4, 13)
+PIN_LENGTHS = range(6, 13)
+COMMON_PINS = frozenset(
+    {
+        "112233",
+        "111222",
+        "121212",
+        "123123",
+        "123321",
+        "131313",
+        "101010",
+        "147258",
+        "159753",
+        "246810",
+        "135790",
+        "252525",
+        "696969",
+        "789456",
+        "112358",
+        "12341234",
+        "12121212",
+    }
+)
+"""PINs rejected although no other rule catches them: repeated pairs and
+triples, mirrored runs, keypad rows, columns and diagonals, even and odd
+digits in order, and the Fibonacci numbers."""
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 200
 
@@ -61,9 +86,32 @@ class LockoutPolicy:
     lock_for: timedelta = timedelta(minutes=10)
 
 
+def _is_run(pin: str) -> bool:
+    """Tell whether each digit is one more, or each one less, than the last
+    (123456, 654321, 7890123: 9 is followed by 0 going up)."""
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
+    return steps in ({1}, {9})
+
+
 def check_pin(pin: str) -> None:
-    if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
-        raise StaffError("invalid_pin", "a PIN is 4 to 12 digits")
+    """Raise StaffError ``invalid_pin`` unless ``pin`` is an acceptable PIN.
+
+    A PIN is 6 to 12 digits, not all the same digit, not a run up or down
+    (123456, 654321), and not on COMMON_PINS.
+    """
+    allowed = (
+        f"a PIN is {PIN_LENGTHS.start} to {PIN_LENGTHS.stop - 1} digits, "
+        "not all the same digit, not a run such as 123456 or 654321, "
+        "and not a common PIN such as 121212"
+    )
+    if not (pin.isascii() and pin.isdigit()) or len(pin) not in PIN_LENGTHS:
+        raise StaffError("invalid_pin", f"invalid PIN: {allowed}")
+    if len(set(pin)) == 1:
+        raise StaffError("invalid_pin", f"PIN is one digit repeated: {allowed}")
+    if _is_run(pin):
+        raise StaffError("invalid_pin", f"PIN is a run of digits: {allowed}")
+    if pin in COMMON_PINS:
+        raise StaffError("invalid_pin", f"PIN is too common: {allowed}")
 
 
 def check_display_name(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from textual import events, work
 from textual.app import App
@@ -40,6 +40,9 @@ WEDGE_POLL_SECONDS = 0.02
 CLOSE_DAY_SECONDS = 300.0
 """How often the kiosk marks visits still open after closing time, so the
 day's log is right even where the daily job is not installed."""
+ALERT_CHECK_SECONDS = 30.0
+"""How often the kiosk times out its school's unacknowledged desk alerts, so
+they reach the principal even when no desk is open."""
 LANGUAGE_KEYS = ("l", "L")
 
 
@@ -112,6 +115,7 @@ class KioskApp(App[None]):
         self.set_interval(
             self.kiosk.config.kiosk.heartbeat_seconds, self.record_heartbeat
         )
+        self.set_interval(ALERT_CHECK_SECONDS, self.expire_alerts)
 
     def on_unmount(self) -> None:
         self.stop_reader()
@@ -300,6 +304,20 @@ class KioskApp(App[None]):
     def record_heartbeat(self) -> None:
         """Record a heartbeat for the desk; the recorder logs a store error."""
         self.kiosk.record_heartbeat()
+
+    @work(thread=True, group="alert-timeout", exclusive=True, exit_on_error=False)
+    def expire_alerts(self) -> None:
+        """Mark this school's desk alerts open past the time-out as timed out."""
+        from kiosk.services.alerts import expire_stale_alerts
+
+        kiosk = self.kiosk
+        timeout = timedelta(minutes=kiosk.config.desk.alert_timeout_minutes)
+        try:
+            expire_stale_alerts(
+                kiosk.store, kiosk.station.source, kiosk.clock.now(), timeout
+            )
+        except Exception:
+            logger.exception("timing out unacknowledged desk alerts failed")
 
     @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
     def check_printer(self) -> None:

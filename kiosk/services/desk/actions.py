@@ -9,7 +9,7 @@ once cannot both succeed. Every action appends an event naming the staff id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from kiosk.services.matching import fold_name, name_token_keys
 from kiosk.services.reports import day_bounds
 from kiosk.services.staff import StaffMember
 from kiosk.store.events import EventSource, append_event
-from kiosk.store.models import Person, Visit
+from kiosk.store.models import Person, Staff, Visit
 
 MIN_OVERRIDE_REASON = 3
 MAX_TEXT = 500
@@ -102,34 +102,6 @@ def acknowledge_alert(
     return True
 
 
-def expire_alerts(
-    session: Session, where: Where, now: datetime, timeout: timedelta
-) -> list[int]:
-    """Mark alerts open longer than ``timeout`` as timed out; return their visit ids."""
-    visits = session.scalars(
-        select(Visit)
-        .where(
-            Visit.school == where.school,
-            Visit.alert_status == "open",
-            Visit.scanned_at < now - timeout,
-        )
-        .order_by(Visit.id)
-        .with_for_update()
-    ).all()
-    for visit in visits:
-        visit.alert_status = "timed_out"
-        append_event(
-            session,
-            where.source,
-            "alert_timed_out",
-            now,
-            visit_id=visit.id,
-            person_id=visit.person_id,
-            detail={"timeout_minutes": timeout.total_seconds() / 60},
-        )
-    return [visit.id for visit in visits]
-
-
 def review_missed_alert(
     session: Session, where: Where, staff: StaffMember, visit_id: int, now: datetime
 ) -> None:
@@ -152,6 +124,16 @@ def review_missed_alert(
     )
 
 
+def _overridden_by(session: Session, where: Where, visit: Visit) -> str:
+    """Return "already overridden by <staff> at HH:MM" in the school's time."""
+    staff = session.get(Staff, visit.override_by)
+    name = staff.display_name if staff is not None else f"staff {visit.override_by}"
+    if visit.overridden_at is None:
+        return f"already overridden by {name}"
+    local = visit.overridden_at.astimezone(where.zone)
+    return f"already overridden by {name} at {local:%H:%M}"
+
+
 def override_refusal(
     session: Session,
     where: Where,
@@ -165,10 +147,10 @@ def override_refusal(
     The visit becomes an admission signed in now, with the staff member and
     the reason on the row and in the event log. The reason is the one
     free-text field the log contains, because the override must be justified
-    there. Rejected when the reason is missing, the visit was not a refusal
-    today, nobody was identified, it was already overridden, the person is
-    already in the building, or a clerk tries to override
-    ``refer_to_principal``.
+    there. Rejected when the reason is missing, it was already overridden
+    (the message names by whom and when), the visit was not a refusal
+    today, nobody was identified, the person is already in the building,
+    or a clerk tries to override ``refer_to_principal``.
     """
     _check_typed("reason", reason, MAX_TEXT)
     reason = " ".join(reason.split())
@@ -180,10 +162,12 @@ def override_refusal(
         )
     visit = _locked_visit(session, where, visit_id)
     start, end = where.today_bounds(now)
+    # Checked before ``admitted``: an overridden refusal is admitted, and the
+    # staff member who lost a race to override it needs to know who won.
+    if visit.override_by is not None:
+        raise DeskError("already_overridden", _overridden_by(session, where, visit))
     if visit.admitted:
         raise DeskError("not_refused", "this visit was not a refusal")
-    if visit.override_by is not None:
-        raise DeskError("already_overridden", "this refusal was already overridden")
     if visit.person_id is None:
         raise DeskError(
             "not_identified",

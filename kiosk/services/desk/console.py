@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from drivers.printer import PrinterError
 from kiosk.clock import Clock
+from kiosk.services.alerts import expire_stale_alerts
 from kiosk.services.badging import PRINTED, QUEUED, BadgePrinter, PrintOutcome
 from kiosk.services.checkin import CheckIn, ScanResult
 from kiosk.services.desk import actions, queries
@@ -203,25 +204,9 @@ class Desk:
         )
 
     def _expire_stale_alerts(self, now: datetime) -> None:
-        """Mark alerts open past the timeout as timed out; the cheap check
-        for any such alert runs first, so most polls write nothing."""
-        cutoff = now - self.settings.alert_timeout
-        with self.store.read() as session:
-            stale = session.scalar(
-                select(
-                    exists().where(
-                        Visit.school == self.where.school,
-                        Visit.alert_status == "open",
-                        Visit.scanned_at < cutoff,
-                    )
-                )
-            )
-        if stale:
-            self.store.write(
-                lambda session: actions.expire_alerts(
-                    session, self.where, now, self.settings.alert_timeout
-                )
-            )
+        expire_stale_alerts(
+            self.store, self.where.source, now, self.settings.alert_timeout
+        )
 
     def _snapshot(
         self, session: Session, viewer: StaffMember, event_id: int, now: datetime
@@ -297,11 +282,31 @@ class Desk:
         return roster
 
     def lookup(self, staff: StaffMember, query: str) -> list[PersonMatch]:
-        """Find people on the roster by name or date of birth; logs the count only."""
+        """Find people on the roster by name or date of birth; logs the count only.
+
+        Raises DeskError ``invalid_date`` for a date of birth that is no real
+        date in a supported format, so staff never read it as "nobody found".
+        """
+        now = self.clock.now()
+        try:
+            born = queries.parse_birth_date(query)
+        except queries.BirthDateError as exc:
+            self.store.write(
+                lambda session: actions.log_staff_event(
+                    session,
+                    self.where,
+                    "desk_lookup",
+                    staff,
+                    now,
+                    by="date_of_birth",
+                    results=0,
+                    error="invalid_date",
+                )
+            )
+            raise DeskError("invalid_date", str(exc)) from exc
         with self.store.read() as session:
             matches = queries.find_people(session, query)
-        by = "date_of_birth" if queries.parse_birth_date(query) else "name"
-        now = self.clock.now()
+        by = "date_of_birth" if born is not None else "name"
         self.store.write(
             lambda session: actions.log_staff_event(
                 session,

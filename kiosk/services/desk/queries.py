@@ -31,6 +31,7 @@ KIOSK_COMPONENTS = ("scanner", "camera", "printer")
 MAX_MATCHES = 50
 MISSED_ALERTS_SHOWN = 100
 
+BIRTH_DATE_FORMATS = "YYYY-MM-DD or MM/DD/YYYY"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -105,9 +106,22 @@ def people_present(
     return sorted(views, key=lambda row: (row.since, row.visit_id))
 
 
+class BirthDateError(ValueError):
+    """A look-up query reads as a date of birth but is no valid date."""
+
+
 def parse_birth_date(text: str) -> date | None:
-    """Read ``YYYY-MM-DD`` or ``MM/DD/YYYY``; return None for anything else."""
+    """Read ``YYYY-MM-DD`` or ``MM/DD/YYYY``; return None for a name query.
+
+    A query with a digit or a ``/`` in it is taken as a date of birth, so a
+    roster name containing either is found by its other words only. Raises
+    BirthDateError when such a query is not a real date in one of the two
+    formats (``2001-02-30``, ``13/45/2000``, ``1988-03-1x``).
+    """
     text = text.strip()
+    if not any(char.isdigit() or char == "/" for char in text):
+        return None
+    problem = f"expected {BIRTH_DATE_FORMATS}"
     try:
         if _ISO_DATE.match(text):
             return date.fromisoformat(text)
@@ -115,9 +129,9 @@ def parse_birth_date(text: str) -> date | None:
         if us:
             month, day, year = (int(part) for part in us.groups())
             return date(year, month, day)
-    except ValueError:
-        return None
-    return None
+    except ValueError as exc:
+        problem = f"{exc}; expected a real date as {BIRTH_DATE_FORMATS}"
+    raise BirthDateError(f"invalid date of birth {text!r}: {problem}")
 
 
 def find_people(session: Session, query: str) -> list[PersonMatch]:
@@ -126,6 +140,7 @@ def find_people(session: Session, query: str) -> list[PersonMatch]:
     A name query matches when every word of it occurs in the person's folded
     full name (case, accents, hyphens and apostrophes ignored), so ``nunez``
     finds Núñez-García. At most MAX_MATCHES are returned, sorted by name.
+    Raises BirthDateError for a query read as a date that is no valid date.
     """
     born = parse_birth_date(query)
     statement = (

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from kiosk.services.desk.views import AlertView, DeskSnapshot, PresentView
 from kiosk.services.staff import StaffMember
 from kiosk.ui.desk.widgets import StatusLine, local_clock, reason_text
+
+logger = logging.getLogger(__name__)
 
 
 def _fill(table: DataTable, rows: list[tuple[int, tuple[str, ...]]]) -> None:
@@ -108,7 +112,16 @@ class DeskScreen(Screen[None]):
             self._pending = snapshot
             return
         self._pending = None
+        try:
+            self._fill_widgets(snapshot)
+        except NoMatches:
+            # A poll that finished while the app was closing finds the
+            # screen still on the stack but its widgets already removed.
+            logger.debug("snapshot dropped: the desk screen is being removed")
+            return
         self.snapshot = snapshot
+
+    def _fill_widgets(self, snapshot: DeskSnapshot) -> None:
         alerts = self.query_one("#alerts", DataTable)
         _fill(
             alerts,
