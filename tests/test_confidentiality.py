@@ -22,7 +22,9 @@ from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.logs import configure_logging
 from kiosk.services import screening
+from kiosk.services.staff import add_staff
 from kiosk.store import Store
+from kiosk.store.events import EventSource
 from kiosk.store.models import Event, Visit
 from tests.aamva_expected import FIXTURE_CARDS
 from tests.desk_support import CLERK_PIN, PRINCIPAL_PIN
@@ -269,6 +271,26 @@ def _report(env, monkeypatch, tmp_path, args: list[str], pin: str = "") -> str:
     return out.read_text(encoding="utf-8") if "range" in args else output
 
 
+ADMIN_PIN = "730418"
+
+
+def add_district_it(env) -> None:
+    store = Store(env.config.store_url)
+    try:
+        add_staff(
+            store,
+            EventSource("ALD", "setup"),
+            env.clock.now(),
+            username="it.admin",
+            display_name="District IT",
+            role="admin",
+            school="*",
+            pin=ADMIN_PIN,
+        )
+    finally:
+        store.close()
+
+
 REPORTS = [
     ["day", "--format", "csv"],
     ["day", "--format", "json"],
@@ -279,7 +301,7 @@ REPORTS = [
 
 
 @pytest.mark.parametrize("report", REPORTS, ids=lambda args: "-".join(args))
-@pytest.mark.parametrize("signed_in", ["nobody", "clerk"])
+@pytest.mark.parametrize("signed_in", ["nobody", "clerk", "admin"])
 def test_override_reason_hidden_below_principal(
     overridden, monkeypatch, tmp_path, report, signed_in
 ):
@@ -287,6 +309,10 @@ def test_override_reason_hidden_below_principal(
     if signed_in == "clerk":
         report = [*report, "--as", "c.ortiz", "--pin-stdin"]
         pin = CLERK_PIN
+    if signed_in == "admin":
+        add_district_it(overridden)
+        report = [*report, "--as", "it.admin", "--pin-stdin"]
+        pin = ADMIN_PIN
     text = _report(overridden, monkeypatch, tmp_path, report, pin)
     flat = " ".join(text.split())
     assert OVERRIDE_SECRET not in flat

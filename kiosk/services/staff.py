@@ -76,8 +76,10 @@ class StaffMember:
 
     @property
     def sees_confidential(self) -> bool:
-        """Principals (and district IT) see which confidential rule refused someone."""
-        return self.role in (PRINCIPAL, ADMIN)
+        """Only principals see which confidential rule refused someone, and
+        only they hold the review and the principal's desk powers. District
+        IT (``admin``) runs the kiosks and sees what a clerk sees."""
+        return self.role == PRINCIPAL
 
 
 @dataclass(frozen=True)
