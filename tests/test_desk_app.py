@@ -133,6 +133,26 @@ async def test_clerk_sees_only_refer_to_principal(sqlite_desk_env):
         assert "offense_report_pending" in row[3]
 
 
+async def test_arrow_keys_pick_alert_to_override(sqlite_desk_env):
+    env = sqlite_desk_env
+    env.scan("badge_P003_ALD.bin")
+    env.scan("badge_P005_ALD.bin")
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        alerts = app.screen.query_one("#alerts")
+        await until(pilot, lambda: app.focused is alerts, "focus on the alerts")
+
+        await pilot.press("down")
+        selected = app.screen.selected_alert()
+
+        assert selected is not None
+        assert selected.visit_id == table_rows_ids(alerts)[1]
+
+
+def table_rows_ids(table) -> list[int]:
+    return [int(key.value) for key in table.rows]
+
+
 async def test_acknowledge_names_clerk(desk_env):
     desk_env.scan("badge_P003_ALD.bin")
     async with running_desk(desk_env) as (app, pilot):

@@ -94,9 +94,10 @@ class DeskScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#present", DataTable).focus()
         if self._pending is not None:
             self.show(self._pending)
+        if not (self.snapshot and self.snapshot.alerts):
+            self.query_one("#present", DataTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Missed alerts are the principal's; clerks neither see nor review them.
@@ -136,6 +137,11 @@ class DeskScreen(Screen[None]):
         )
         title.set_class(bool(count), "alerting")
         alerts.set_class(bool(count), "alerting")
+        had_alerts = bool(self.snapshot and self.snapshot.alerts)
+        if count and not had_alerts and self.focused is not alerts:
+            # A and O act on the alert list's row, so the arrow keys must
+            # move that row when a refusal comes in.
+            alerts.focus()
 
         _fill(
             self.query_one("#present", DataTable),
