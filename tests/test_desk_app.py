@@ -376,6 +376,28 @@ async def test_desk_sign_out(desk_env):
     assert event.detail == {"method": "desk", "staff_id": desk_env.clerk.id}
 
 
+async def test_desk_sign_out_earlier_day_warns(sqlite_desk_env):
+    env = sqlite_desk_env
+    today = env.clock.now()
+    env.clock.set(today - timedelta(days=1))
+    visit_id = env.scan("badge_P001_ALD.bin")["visit_id"]
+    env.clock.set(today)
+    async with running_desk(env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        await pilot.press("s")
+        await until(pilot, lambda: app.screen.query("#sign-out-note"), "the dialog")
+        warning = str(app.screen.query_one("#sign-out-earlier", Static).content)
+        assert warning.startswith("Signed in on 2026-12-03:")
+        assert "marked not signed out" in warning
+        await pilot.press(*"teacher saw her leave", "enter")
+        await until(pilot, lambda: not table_rows(app, "#present"), "the list empties")
+        assert any("marked not signed out" in text for text in notifications(app))
+
+    visit = env.visit(visit_id)
+    assert visit.sign_out_method == "not_signed_out"
+    assert visit.signed_out_at is None
+
+
 async def test_reprint_queue_after_printer_fault(sqlite_desk_env, make_config):
     env = sqlite_desk_env
     # The kiosk's printer fails: its badge folder cannot be created.

@@ -65,6 +65,13 @@ class SignOutDialog(ModalScreen[str | None]):
                 f"Sign out {self.person.name}", classes="dialog-title", markup=False
             )
             yield Static(self.person.organization, markup=False)
+            if self.person.earlier_day is not None:
+                yield Static(
+                    f"Signed in on {self.person.earlier_day:%Y-%m-%d}: the visit is "
+                    "marked not signed out, and the principal records the real "
+                    "time out in the review.",
+                    id="sign-out-earlier",
+                )
             yield Static("Note (optional):")
             yield Input(id="sign-out-note", max_length=500)
             yield Static("Enter: sign out    Esc: cancel", classes="hint")
