@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -526,4 +528,54 @@ def test_lock_out_message_uses_school_time(week, monkeypatch, capsys):
     )
     assert errors[5].endswith(
         "sign-in failed: too many wrong PINs; locked until 17:40 CST"
+    )
+
+
+def run_without_terminal(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``kiosk ARGS`` as cron would: stdin from /dev/null, and in a new
+    session so that getpass cannot open the test runner's /dev/tty either."""
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+        check=False,
+    )
+
+
+def test_signin_without_terminal_fails_cleanly(week):
+    config, _ = week
+    completed = run_without_terminal(
+        ["--config", str(config), "report", "day", "--as", "c.ortiz"]
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr == (
+        "kiosk: cannot ask for the PIN: standard input is not a terminal; "
+        "use --pin-stdin\n"
+    )
+
+
+def test_staff_add_without_terminal_fails_cleanly(week):
+    config, _ = week
+    completed = run_without_terminal(
+        [
+            "--config",
+            str(config),
+            "staff",
+            "add",
+            "l.okafor",
+            "--name",
+            "Lee Okafor",
+            "--role",
+            "clerk",
+        ]
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr == (
+        "kiosk: cannot ask for the PIN: standard input is not a terminal; "
+        "use --pin-stdin\n"
     )

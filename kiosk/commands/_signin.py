@@ -55,6 +55,20 @@ def lockout_policy(config: Config) -> LockoutPolicy:
     )
 
 
+def read_pin(prompt: str) -> str:
+    """Ask for a PIN on the terminal without echo.
+
+    Raises CommandError when standard input is not a terminal (cron, a pipe,
+    ``</dev/null``), because getpass would then warn and fail with a
+    traceback instead of asking.
+    """
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "cannot ask for the PIN: standard input is not a terminal; use --pin-stdin"
+        )
+    return getpass.getpass(prompt)
+
+
 def works_at(member: StaffMember, school: str) -> bool:
     return member.school in ("*", school)
 
@@ -91,7 +105,7 @@ def sign_in(
     if args.pin_stdin:
         pin = sys.stdin.readline().strip()
     else:
-        pin = getpass.getpass(f"PIN for {username}: ")
+        pin = read_pin(f"PIN for {username}: ")
     try:
         member = authenticate(
             store,
