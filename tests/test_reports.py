@@ -10,6 +10,7 @@ import sys
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import text
 
 from kiosk.clock import FixedClock
@@ -579,3 +580,24 @@ def test_staff_add_without_terminal_fails_cleanly(week):
         "kiosk: cannot ask for the PIN: standard input is not a terminal; "
         "use --pin-stdin\n"
     )
+
+
+def test_empty_staff_username_is_rejected(week, monkeypatch, capsys):
+    config, _ = week
+    for username in ("", "  "):
+        monkeypatch.setattr("sys.stdin", io.StringIO(CLERK_PIN + "\n"))
+        with pytest.raises(SystemExit) as exit_status:
+            run_kiosk(
+                [
+                    "--config",
+                    str(config),
+                    "report",
+                    "day",
+                    "--as",
+                    username,
+                    "--pin-stdin",
+                ]
+            )
+        assert exit_status.value.code == 2
+        error = capsys.readouterr().err
+        assert "argument --as: the user name is empty" in error

@@ -28,6 +28,17 @@ from kiosk.store.database import Store
 logger = logging.getLogger(__name__)
 
 
+def _username_argument(text: str) -> str:
+    """Parse the ``--as`` user name (an argparse ``type``).
+
+    An empty name is an error: treating it like a missing ``--as`` would run
+    the command anonymously and ignore the PIN.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the user name is empty")
+    return text.strip()
+
+
 def add_signin_options(
     parser: argparse.ArgumentParser,
     *,
@@ -38,6 +49,7 @@ def add_signin_options(
         "--as",
         dest="staff_username",
         metavar="USERNAME",
+        type=_username_argument,
         required=required,
         help=help,
     )
