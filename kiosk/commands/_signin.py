@@ -137,7 +137,7 @@ def sign_in(
         )
     if principal and not member.sees_confidential:
         raise CommandError(
-            f"sign-in failed: {member.username} is a {member.role}; "
-            "this needs a principal"
+            f"sign-in failed: {member.username} has the {member.role} role, "
+            "and this command needs a principal"
         )
     return member
