@@ -363,3 +363,63 @@ def test_lock_past_midnight_names_the_date(store, clock):
     with pytest.raises(StaffError) as locked:
         authenticate(store, SOURCE, clock.now(), "c.ortiz", "000000", policy, zone=ZONE)
     assert str(locked.value) == "too many wrong PINs; locked until 2026-12-05 02:00 CST"
+
+
+@pytest.mark.parametrize("school", ["A B", "", "S" * 17, "ALD;", "**"])
+def test_bad_school_code_is_rejected(store, clock, school):
+    with pytest.raises(StaffError) as error:
+        add_staff(
+            store,
+            SOURCE,
+            clock.now(),
+            username="c.ortiz",
+            display_name="Cam Ortiz",
+            role="clerk",
+            school=school,
+            pin="482913",
+        )
+    assert error.value.reason == "invalid_school"
+    assert "1 to 16 letters, digits, '-' or '_'" in str(error.value)
+    with store.read() as session:
+        assert session.scalar(select(Staff)) is None
+
+
+@pytest.mark.parametrize("school", ["*", "ALD", "north-2", "S" * 16])
+def test_good_school_code_is_taken(store, clock, school):
+    member = add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="Cam Ortiz",
+        role="clerk",
+        school=school,
+        pin="482913",
+    )
+    assert member.school == school
+
+
+def test_staff_add_command_rejects_bad_school(make_config, monkeypatch, capsys):
+    config = make_config()
+    for school in ("A B", ""):
+        monkeypatch.setattr("sys.stdin", io.StringIO("5550123\n"))
+        status, output = run_kiosk(
+            [
+                "--config",
+                str(config),
+                "staff",
+                "add",
+                "c.ortiz",
+                "--name",
+                "Cam Ortiz",
+                "--role",
+                "clerk",
+                "--school",
+                school,
+                "--pin-stdin",
+            ]
+        )
+        assert status == 1
+        assert output == ""
+        error = capsys.readouterr().err.strip()
+        assert f"account not saved: invalid school code {school!r}" in error

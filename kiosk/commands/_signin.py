@@ -17,6 +17,7 @@ from kiosk.clock import Clock
 from kiosk.commands import CommandError
 from kiosk.config import Config
 from kiosk.services.staff import (
+    ALL_SCHOOLS,
     LockoutPolicy,
     StaffError,
     StaffMember,
@@ -82,7 +83,7 @@ def read_pin(prompt: str) -> str:
 
 
 def works_at(member: StaffMember, school: str) -> bool:
-    return member.school in ("*", school)
+    return member.school in (ALL_SCHOOLS, school)
 
 
 def sign_in(

@@ -63,7 +63,7 @@ def add_staff_member(config: Config, args: argparse.Namespace, clock: Clock) -> 
             username=args.username,
             display_name=args.name,
             role=args.role,
-            school=args.school or config.kiosk.school,
+            school=config.kiosk.school if args.school is None else args.school,
             pin=pin,
         )
     except StaffError as exc:

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.config.checks import SCHOOL_CODE_RULE, is_school_code
 from kiosk.services.freetext import text_problem
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
@@ -53,6 +54,8 @@ COMMON_PINS = frozenset(
 diagonals and crosses (147258, 789456, 159357, 852456), a mirrored run
 (123321), even and odd digits ending in 10 or 0 (246810, 135790), and the
 Fibonacci numbers (112358)."""
+ALL_SCHOOLS = "*"
+"""School code of a district-wide account, which signs in at every school."""
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 200
 
@@ -179,7 +182,8 @@ def add_staff(
     school: str,
     pin: str,
 ) -> StaffMember:
-    """Create an account, or replace the PIN, name and role of an existing one."""
+    """Create an account, or replace the PIN, name, role and school of an
+    existing one. ``school`` is a school code, or ALL_SCHOOLS."""
     if role not in ROLES:
         raise StaffError(
             "invalid_role", f"role {role!r} is not one of {', '.join(ROLES)}"
@@ -195,6 +199,12 @@ def add_staff(
             f"a username is at most {MAX_USERNAME_LENGTH} characters",
         )
     display_name = check_display_name(display_name)
+    if school != ALL_SCHOOLS and not is_school_code(school):
+        raise StaffError(
+            "invalid_school",
+            f"invalid school code {school!r}: a school code is {SCHOOL_CODE_RULE}, "
+            f"or {ALL_SCHOOLS} for every school",
+        )
     check_pin(pin)
     pin_hash = _hasher.hash(pin)
 
