@@ -318,6 +318,24 @@ async def test_visitor_gets_visitor_badge(desk_env):
     assert visit.destination == "Library"
 
 
+async def test_visitor_name_too_long(desk_env):
+    async with running_desk(desk_env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        await pilot.press("v")
+        await until(pilot, lambda: app.screen.query("#visitor-name"), "the dialog")
+        app.screen.query_one("#visitor-name", Input).value = "Olu " + "B" * 300
+        await pilot.press("enter", *"Book fair delivery", "enter", "enter")
+        await until(
+            pilot,
+            lambda: "longer" in str(app.screen.query_one("#dialog-message").content),
+            "the message",
+        )
+        message = app.screen.query_one("#dialog-message", Static)
+        assert str(message.content) == "the name is longer than 80 characters"
+        assert message.has_class("error")
+        assert desk_env.events("visitor_sign_in") == []
+
+
 async def test_visitor_named_like_partner_needs_confirmation(sqlite_desk_env):
     env = sqlite_desk_env
     async with running_desk(env) as (app, pilot):
