@@ -601,3 +601,22 @@ def test_empty_staff_username_is_rejected(week, monkeypatch, capsys):
         assert exit_status.value.code == 2
         error = capsys.readouterr().err
         assert "argument --as: the user name is empty" in error
+
+
+def test_day_table_cuts_long_names(week, tmp_path):
+    from dataclasses import replace
+
+    from kiosk.services.export import rows_to_table
+
+    store = week_store(tmp_path)
+    with store.read() as session:
+        rows = day_rows(session, SCHOOL, WEDNESDAY, ZONE)
+    store.close()
+    # A visitor name stored before names had a maximum length.
+    rows[0] = replace(rows[0], person="Olu " + "B" * 296, organization="O" * 300)
+    lines = rows_to_table(rows).splitlines()
+    widest = max(len(line) for line in lines)
+    assert widest < 140
+    long_line = next(line for line in lines if line.startswith("Olu "))
+    assert ("Olu " + "B" * 35 + "…") in long_line
+    assert ("O" * 39 + "…") in long_line
