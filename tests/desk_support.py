@@ -151,12 +151,12 @@ async def until(pilot, predicate: Callable[[], object], what: str, timeout: floa
 
 
 @asynccontextmanager
-async def running_desk(env: DeskEnv):
-    """Run the desk app headless at 120x40; yield (app, pilot)."""
+async def running_desk(env: DeskEnv, size: tuple[int, int] = (120, 40)):
+    """Run the desk app headless at ``size`` (columns, rows); yield (app, pilot)."""
     desk = env.desk()
     app = DeskApp(desk)
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await until(
                 pilot, lambda: isinstance(app.screen, LockScreen), "the lock screen"
             )

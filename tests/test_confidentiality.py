@@ -337,3 +337,29 @@ def test_clerk_desk_view_holds_no_override_reason(overridden):
         desk.store.close()
     assert [row.overridden for row in snapshot.present] == [True, True]
     assert "county court" not in repr(snapshot)
+
+
+def test_digest_turns_admin_away(overridden, monkeypatch, capsys):
+    add_district_it(overridden)
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PIN + "\n"))
+    status, _ = run_kiosk(
+        [
+            "--config",
+            str(overridden.config_path),
+            "report",
+            "digest",
+            "--as",
+            "it.admin",
+            "--pin-stdin",
+        ],
+        overridden.clock,
+    )
+    assert status == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(
+            "sign-in failed: it.admin has the admin role, "
+            "and this command needs a principal"
+        )
+    )

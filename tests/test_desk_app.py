@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from kiosk.store import Store
+from kiosk.store.models import Visit
 from kiosk.ui.desk.app import DeskApp
 from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
@@ -338,6 +339,24 @@ async def test_visitor_gets_visitor_badge(desk_env):
     assert visit.destination == "Library"
 
 
+async def test_visitor_name_too_long(desk_env):
+    async with running_desk(desk_env) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        await pilot.press("v")
+        await until(pilot, lambda: app.screen.query("#visitor-name"), "the dialog")
+        app.screen.query_one("#visitor-name", Input).value = "Olu " + "B" * 300
+        await pilot.press("enter", *"Book fair delivery", "enter", "enter")
+        await until(
+            pilot,
+            lambda: "longer" in str(app.screen.query_one("#dialog-message").content),
+            "the message",
+        )
+        message = app.screen.query_one("#dialog-message", Static)
+        assert str(message.content) == "the name is longer than 80 characters"
+        assert message.has_class("error")
+        assert desk_env.events("visitor_sign_in") == []
+
+
 async def test_visitor_named_like_partner_needs_confirmation(sqlite_desk_env):
     env = sqlite_desk_env
     async with running_desk(env) as (app, pilot):
@@ -459,6 +478,34 @@ async def test_emergency_roster_printed_and_shown(desk_env):
     assert event.detail["staff_id"] == desk_env.clerk.id
     assert event.detail["people"] == 3
     assert event.detail["printed"] is True
+
+
+async def test_emergency_roster_cuts_long_names(sqlite_desk_env):
+    env = sqlite_desk_env
+    assert env.scan("badge_P001_ALD.bin")["outcome"] == "signed_in"
+    desk = env.desk()
+    try:
+        visit_id, _ = desk.sign_in_visitor(env.clerk, "Olu Bankole", "delivery")
+    finally:
+        desk.store.close()
+
+    # A name stored before visitor names had a maximum length.
+    def lengthen(session) -> None:
+        session.get(Visit, visit_id).visitor_name = "Olu " + "B" * 296
+
+    env.store.write(lengthen)
+    async with running_desk(env, size=(100, 40)) as (app, pilot):
+        await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, EmergencyScreen), "roster")
+        rows = table_rows(app, "#emergency-list")
+        names = [row[1] for row in rows]
+        long_name = next(name for name in names if name.startswith("Olu "))
+        assert long_name.endswith("…")
+        assert len(long_name) == 32
+        assert "VISITOR" in rows[names.index(long_name)]
+        table = app.screen.query_one("#emergency-list", DataTable)
+        assert table.virtual_size.width <= 100
 
 
 async def test_yesterdays_open_visit_shown_with_date(sqlite_desk_env):

@@ -219,6 +219,8 @@ def test_desk_sign_in_of_person_already_in(sqlite_desk_env, sqlite_desk):
         ("Olu Bankole", " ", "purpose_required"),
         ("Olu\x07 Bankole", "delivery", "name_invalid"),
         ("Olu Bankole", "delivery\x00", "purpose_invalid"),
+        ("O" * 81, "delivery", "name_invalid"),
+        ("Olu Bankole", "d" * 121, "purpose_invalid"),
     ],
 )
 def test_visitor_needs_name_and_purpose(
@@ -663,3 +665,26 @@ def test_two_desks_time_out_alert_once(desk_env):
         (visit_ids[0], "ALD"),
         (visit_ids[1], "ALD"),
     ]
+
+
+def test_visitor_text_length_limits(sqlite_desk_env, sqlite_desk):
+    clerk = sqlite_desk_env.clerk
+    with pytest.raises(DeskError) as long_name:
+        sqlite_desk.sign_in_visitor(clerk, "Olu " + "B" * 77, "delivery")
+    assert long_name.value.reason == "name_invalid"
+    assert str(long_name.value) == "the name is longer than 80 characters"
+    with pytest.raises(DeskError) as long_purpose:
+        sqlite_desk.sign_in_visitor(clerk, "Olu Bankole", "p" * 121)
+    assert str(long_purpose.value) == "the purpose is longer than 120 characters"
+    with pytest.raises(DeskError) as long_destination:
+        sqlite_desk.sign_in_visitor(
+            clerk, "Olu Bankole", "delivery", destination="r" * 101
+        )
+    assert str(long_destination.value) == (
+        "the destination is longer than 100 characters"
+    )
+    assert sqlite_desk_env.events("visitor_sign_in") == []
+
+    # Runs of white space are folded first, so they do not count.
+    sqlite_desk.sign_in_visitor(clerk, "Olu" + " " * 20 + "B" * 76, "p" * 120)
+    assert len(sqlite_desk_env.events("visitor_sign_in")) == 1

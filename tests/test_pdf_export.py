@@ -171,7 +171,14 @@ def test_digest_needs_principal(week, tmp_path, monkeypatch, capsys):
         ]
     )
     assert status == 1
-    assert "needs a principal" in capsys.readouterr().err
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(
+            "sign-in failed: c.ortiz has the clerk role, "
+            "and this command needs a principal"
+        )
+    )
 
 
 def test_range_pdf_counts_every_day(rostered_config, tmp_path):

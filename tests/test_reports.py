@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import text
 
 from kiosk.clock import FixedClock
@@ -527,3 +530,93 @@ def test_lock_out_message_uses_school_time(week, monkeypatch, capsys):
     assert errors[5].endswith(
         "sign-in failed: too many wrong PINs; locked until 17:40 CST"
     )
+
+
+def run_without_terminal(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``kiosk ARGS`` as cron would: stdin from /dev/null, and in a new
+    session so that getpass cannot open the test runner's /dev/tty either."""
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+        check=False,
+    )
+
+
+def test_signin_without_terminal_fails_cleanly(week):
+    config, _ = week
+    completed = run_without_terminal(
+        ["--config", str(config), "report", "day", "--as", "c.ortiz"]
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr == (
+        "kiosk: cannot ask for the PIN: standard input is not a terminal; "
+        "use --pin-stdin\n"
+    )
+
+
+def test_staff_add_without_terminal_fails_cleanly(week):
+    config, _ = week
+    completed = run_without_terminal(
+        [
+            "--config",
+            str(config),
+            "staff",
+            "add",
+            "l.okafor",
+            "--name",
+            "Lee Okafor",
+            "--role",
+            "clerk",
+        ]
+    )
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr == (
+        "kiosk: cannot ask for the PIN: standard input is not a terminal; "
+        "use --pin-stdin\n"
+    )
+
+
+def test_empty_staff_username_is_rejected(week, monkeypatch, capsys):
+    config, _ = week
+    for username in ("", "  "):
+        monkeypatch.setattr("sys.stdin", io.StringIO(CLERK_PIN + "\n"))
+        with pytest.raises(SystemExit) as exit_status:
+            run_kiosk(
+                [
+                    "--config",
+                    str(config),
+                    "report",
+                    "day",
+                    "--as",
+                    username,
+                    "--pin-stdin",
+                ]
+            )
+        assert exit_status.value.code == 2
+        error = capsys.readouterr().err
+        assert "argument --as: the user name is empty" in error
+
+
+def test_day_table_cuts_long_names(week, tmp_path):
+    from dataclasses import replace
+
+    from kiosk.services.export import rows_to_table
+
+    store = week_store(tmp_path)
+    with store.read() as session:
+        rows = day_rows(session, SCHOOL, WEDNESDAY, ZONE)
+    store.close()
+    # A visitor name stored before names had a maximum length.
+    rows[0] = replace(rows[0], person="Olu " + "B" * 296, organization="O" * 300)
+    lines = rows_to_table(rows).splitlines()
+    widest = max(len(line) for line in lines)
+    assert widest < 140
+    long_line = next(line for line in lines if line.startswith("Olu "))
+    assert ("Olu " + "B" * 35 + "…") in long_line
+    assert ("O" * 39 + "…") in long_line

@@ -99,6 +99,31 @@ async def test_clerk_is_turned_away(review):
         assert "Only a principal" in static_text(app.screen, "#signin-message")
 
 
+async def test_admin_is_turned_away(review):
+    context, _ = review
+    add_staff(
+        context.store,
+        EventSource(SCHOOL, "setup"),
+        context.clock.now(),
+        username="i.admin",
+        display_name="Ivy Admin",
+        role="admin",
+        school="*",
+        pin="730418",
+    )
+    app = ReviewApp(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await sign_in(pilot, "i.admin", "730418")
+        await wait_for(
+            pilot, lambda: "principal" in static_text(app.screen, "#signin-message")
+        )
+        message = static_text(app.screen, "#signin-message")
+        assert message.startswith("Ivy Admin has the admin role. Only a principal")
+        assert "a admin" not in message
+        assert app.member is None
+
+
 async def test_wrong_pin_is_refused(review):
     context, _ = review
     app = ReviewApp(context)

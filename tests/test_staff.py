@@ -142,9 +142,29 @@ def test_failed_sign_ins_are_logged_without_the_pin(store, clock):
         ("654321", "run of digits"),
         ("3456789", "run of digits"),
         ("8901234", "run of digits"),
-        ("121212", "too common"),
-        ("123123", "too common"),
-        ("112233", "too common"),
+        ("121212", "only two digits"),
+        ("123123", "block repeated"),
+        ("112233", "run of digits"),
+        ("565656", "only two digits"),
+        ("121212121212", "only two digits"),
+        ("101010101010", "only two digits"),
+        ("000001", "only two digits"),
+        ("100000", "only two digits"),
+        ("147147", "block repeated"),
+        ("123123123", "block repeated"),
+        ("1234512345", "block repeated"),
+        ("12341234", "block repeated"),
+        ("135791", "run of digits"),
+        ("246802", "run of digits"),
+        ("975319", "run of digits"),
+        ("112233445566", "run of digits"),
+        ("111222333", "run of digits"),
+        ("998877", "run of digits"),
+        ("159357", "too common"),
+        ("147258", "too common"),
+        ("258369", "too common"),
+        ("852456", "too common"),
+        ("123321", "too common"),
     ],
 )
 def test_trivial_pin_is_rejected(store, clock, pin, problem):
@@ -163,10 +183,13 @@ def test_trivial_pin_is_rejected(store, clock, pin, problem):
     message = str(error.value)
     assert problem in message
     assert "6 to 12 digits" in message
-    assert "not a run such as 123456 or 654321" in message
+    assert "at least three different digits" in message
 
 
-@pytest.mark.parametrize("pin", ["482913", "5550123", "24681012", "908172635"])
+@pytest.mark.parametrize(
+    "pin",
+    ["482913", "5550123", "24681012", "908172635", "13579111", "318657", "730418"],
+)
 def test_acceptable_pin_is_taken(store, clock, pin):
     member = add_staff(
         store,
@@ -226,6 +249,14 @@ def test_demo_pins_are_acceptable():
 
     for _, _, pin in (CLERK, PRINCIPAL):
         check_pin(pin)
+
+
+def test_support_pins_are_acceptable():
+    from kiosk.services.staff import check_pin
+    from tests.desk_support import CLERK_PIN, PRINCIPAL_PIN
+
+    check_pin(CLERK_PIN)
+    check_pin(PRINCIPAL_PIN)
 
 
 def test_staff_add_command(make_config, monkeypatch):
@@ -332,3 +363,63 @@ def test_lock_past_midnight_names_the_date(store, clock):
     with pytest.raises(StaffError) as locked:
         authenticate(store, SOURCE, clock.now(), "c.ortiz", "000000", policy, zone=ZONE)
     assert str(locked.value) == "too many wrong PINs; locked until 2026-12-05 02:00 CST"
+
+
+@pytest.mark.parametrize("school", ["A B", "", "S" * 17, "ALD;", "**"])
+def test_bad_school_code_is_rejected(store, clock, school):
+    with pytest.raises(StaffError) as error:
+        add_staff(
+            store,
+            SOURCE,
+            clock.now(),
+            username="c.ortiz",
+            display_name="Cam Ortiz",
+            role="clerk",
+            school=school,
+            pin="482913",
+        )
+    assert error.value.reason == "invalid_school"
+    assert "1 to 16 letters, digits, '-' or '_'" in str(error.value)
+    with store.read() as session:
+        assert session.scalar(select(Staff)) is None
+
+
+@pytest.mark.parametrize("school", ["*", "ALD", "north-2", "S" * 16])
+def test_good_school_code_is_taken(store, clock, school):
+    member = add_staff(
+        store,
+        SOURCE,
+        clock.now(),
+        username="c.ortiz",
+        display_name="Cam Ortiz",
+        role="clerk",
+        school=school,
+        pin="482913",
+    )
+    assert member.school == school
+
+
+def test_staff_add_command_rejects_bad_school(make_config, monkeypatch, capsys):
+    config = make_config()
+    for school in ("A B", ""):
+        monkeypatch.setattr("sys.stdin", io.StringIO("5550123\n"))
+        status, output = run_kiosk(
+            [
+                "--config",
+                str(config),
+                "staff",
+                "add",
+                "c.ortiz",
+                "--name",
+                "Cam Ortiz",
+                "--role",
+                "clerk",
+                "--school",
+                school,
+                "--pin-stdin",
+            ]
+        )
+        assert status == 1
+        assert output == ""
+        error = capsys.readouterr().err.strip()
+        assert f"account not saved: invalid school code {school!r}" in error

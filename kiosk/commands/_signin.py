@@ -17,6 +17,7 @@ from kiosk.clock import Clock
 from kiosk.commands import CommandError
 from kiosk.config import Config
 from kiosk.services.staff import (
+    ALL_SCHOOLS,
     LockoutPolicy,
     StaffError,
     StaffMember,
@@ -26,6 +27,17 @@ from kiosk.services.staff import (
 from kiosk.store.database import Store
 
 logger = logging.getLogger(__name__)
+
+
+def _username_argument(text: str) -> str:
+    """Parse the ``--as`` user name (an argparse ``type``).
+
+    An empty name is an error: treating it like a missing ``--as`` would run
+    the command anonymously and ignore the PIN.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the user name is empty")
+    return text.strip()
 
 
 def add_signin_options(
@@ -38,6 +50,7 @@ def add_signin_options(
         "--as",
         dest="staff_username",
         metavar="USERNAME",
+        type=_username_argument,
         required=required,
         help=help,
     )
@@ -55,8 +68,22 @@ def lockout_policy(config: Config) -> LockoutPolicy:
     )
 
 
+def read_pin(prompt: str) -> str:
+    """Ask for a PIN on the terminal without echo.
+
+    Raises CommandError when standard input is not a terminal (cron, a pipe,
+    ``</dev/null``), because getpass would then warn and fail with a
+    traceback instead of asking.
+    """
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "cannot ask for the PIN: standard input is not a terminal; use --pin-stdin"
+        )
+    return getpass.getpass(prompt)
+
+
 def works_at(member: StaffMember, school: str) -> bool:
-    return member.school in ("*", school)
+    return member.school in (ALL_SCHOOLS, school)
 
 
 def sign_in(
@@ -91,7 +118,7 @@ def sign_in(
     if args.pin_stdin:
         pin = sys.stdin.readline().strip()
     else:
-        pin = getpass.getpass(f"PIN for {username}: ")
+        pin = read_pin(f"PIN for {username}: ")
     try:
         member = authenticate(
             store,
@@ -111,7 +138,7 @@ def sign_in(
         )
     if principal and not member.sees_confidential:
         raise CommandError(
-            f"sign-in failed: {member.username} is a {member.role}; "
-            "this needs a principal"
+            f"sign-in failed: {member.username} has the {member.role} role, "
+            "and this command needs a principal"
         )
     return member

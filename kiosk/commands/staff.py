@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 
 from kiosk.clock import Clock
 from kiosk.commands import EXIT_OK, CommandError
+from kiosk.commands._signin import read_pin
 from kiosk.config import Config
 
 
@@ -43,8 +43,8 @@ def register(
 def _read_pin(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().strip()
-    first = getpass.getpass("PIN (6 to 12 digits, not a run or a repeat): ")
-    if getpass.getpass("PIN again: ") != first:
+    first = read_pin("PIN (6 to 12 digits, not a run or a repeat): ")
+    if read_pin("PIN again: ") != first:
         raise CommandError("the two PINs differ; nothing changed")
     return first
 
@@ -63,7 +63,7 @@ def add_staff_member(config: Config, args: argparse.Namespace, clock: Clock) -> 
             username=args.username,
             display_name=args.name,
             role=args.role,
-            school=args.school or config.kiosk.school,
+            school=config.kiosk.school if args.school is None else args.school,
             pin=pin,
         )
     except StaffError as exc:

@@ -30,5 +30,10 @@ def _known_profile(name: str) -> bool:
     return name in profile_names()
 
 
-def _school_code(code: str) -> bool:
+SCHOOL_CODE_RULE = "1 to 16 letters, digits, '-' or '_'"
+"""The rule ``is_school_code`` checks, in words for error messages."""
+
+
+def is_school_code(code: str) -> bool:
+    """Tell whether ``code`` is a valid school code (``[kiosk] school``)."""
     return 1 <= len(code) <= 16 and code.replace("-", "").replace("_", "").isalnum()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.config.checks import (
+    SCHOOL_CODE_RULE,
     _check,
     _choice,
-    _school_code,
     _valid_zone,
+    is_school_code,
 )
 
 
@@ -16,7 +17,7 @@ from kiosk.config.checks import (
 class KioskSection:
     school: str = field(
         default="DEMO",
-        metadata=_check(_school_code, "1 to 16 letters, digits, '-' or '_'"),
+        metadata=_check(is_school_code, SCHOOL_CODE_RULE),
     )
     """District code of the school this kiosk stands in."""
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.services.freetext import shorten
 from kiosk.services.reports import DISPLAY_ONLY_FIELDS, VisitRow
 
 LIST_FIELDS = ("reasons", "notices", "confidential_reasons")
@@ -125,13 +126,18 @@ def rows_to_csv(rows: list[VisitRow], confidential: bool | None = None) -> str:
     return buffer.getvalue()
 
 
+TABLE_NAME_WIDTH = 40
+"""Maximum width of the person and organization columns of the plain-text
+table, in characters. Longer names are cut with "…"."""
+
+
 def rows_to_table(rows: list[VisitRow]) -> str:
     """Return a plain-text table: person, organization, in, out, outcome."""
     header = ("PERSON", "ORGANIZATION", "IN", "OUT", "OUTCOME")
     lines = [header] + [
         (
-            row.person,
-            row.organization,
+            shorten(row.person, TABLE_NAME_WIDTH),
+            shorten(row.organization, TABLE_NAME_WIDTH),
             row.clock_in,
             row.clock_out,
             row.outcome + (f" ({', '.join(row.reasons)})" if row.reasons else ""),

@@ -21,3 +21,14 @@ def text_problem(text: str, max_length: int) -> str | None:
     if len(text) > max_length:
         return f"is longer than {max_length} characters"
     return None
+
+
+def shorten(text: str, width: int) -> str:
+    """Return ``text`` cut to ``width`` characters, ending in "…" when cut.
+
+    Tables use it so that one long stored name cannot widen a column and push
+    the other columns off the screen or the line.
+    """
+    if len(text) <= width:
+        return text
+    return text[: width - 1].rstrip() + "…"

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.config.checks import SCHOOL_CODE_RULE, is_school_code
 from kiosk.services.freetext import text_problem
 from kiosk.store.database import Store
 from kiosk.store.events import EventSource, append_event
@@ -28,28 +29,33 @@ ROLES = (CLERK, PRINCIPAL, ADMIN)
 PIN_LENGTHS = range(6, 13)
 COMMON_PINS = frozenset(
     {
-        "112233",
-        "111222",
-        "121212",
-        "123123",
         "123321",
-        "131313",
-        "101010",
         "147258",
+        "147369",
+        "159357",
         "159753",
         "246810",
-        "135790",
-        "252525",
-        "696969",
+        "258369",
+        "357159",
+        "357951",
+        "369258",
+        "741852",
         "789456",
+        "852456",
+        "951357",
+        "963852",
+        "135790",
         "112358",
-        "12341234",
-        "12121212",
+        "147258369",
+        "789456123",
     }
 )
-"""PINs rejected although no other rule catches them: repeated pairs and
-triples, mirrored runs, keypad rows, columns and diagonals, even and odd
-digits in order, and the Fibonacci numbers."""
+"""PINs that no general rule in check_pin catches: keypad columns, rows,
+diagonals and crosses (147258, 789456, 159357, 852456), a mirrored run
+(123321), even and odd digits ending in 10 or 0 (246810, 135790), and the
+Fibonacci numbers (112358)."""
+ALL_SCHOOLS = "*"
+"""School code of a district-wide account, which signs in at every school."""
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 200
 
@@ -88,30 +94,63 @@ class LockoutPolicy:
     lock_for: timedelta = timedelta(minutes=10)
 
 
-def _is_run(pin: str) -> bool:
-    """Tell whether each digit is one more, or each one less, than the last
-    (123456, 654321, 7890123: 9 is followed by 0 going up)."""
-    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
-    return steps in ({1}, {9})
+def _steps_evenly(digits: str) -> bool:
+    """Tell whether each digit is the last plus the same step, modulo 10
+    (123456, 654321, 135791, 246802, and 7890123 because 9 + 1 is 0)."""
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
+    return len(steps) == 1
+
+
+def _repeats_block(pin: str) -> bool:
+    """Tell whether ``pin`` is a shorter block written two or more times
+    (147147, 565656, 1234512345)."""
+    return any(
+        pin == pin[:size] * (len(pin) // size)
+        for size in range(1, len(pin) // 2 + 1)
+        if len(pin) % size == 0
+    )
+
+
+def _is_grouped_run(pin: str) -> bool:
+    """Tell whether ``pin`` is an even run with each digit written the same
+    number of times, two or more (112233445566, 113355, 111222333)."""
+    for size in range(2, len(pin) // 3 + 1):
+        if len(pin) % size:
+            continue
+        groups = [pin[i : i + size] for i in range(0, len(pin), size)]
+        if all(len(set(group)) == 1 for group in groups) and _steps_evenly(
+            "".join(group[0] for group in groups)
+        ):
+            return True
+    return False
 
 
 def check_pin(pin: str) -> None:
     """Raise StaffError ``invalid_pin`` unless ``pin`` is an acceptable PIN.
 
-    A PIN is 6 to 12 digits, not all the same digit, not a run up or down
-    (123456, 654321), and not on COMMON_PINS.
+    A PIN is 6 to 12 ASCII digits. It is rejected when it uses at most two
+    different digits (111111, 000001, 121212) or is a shorter block repeated
+    (123123, 1234512345). It is also rejected when it steps by the same
+    amount each time, modulo 10 (123456, 654321, 135791, 246802), or is such
+    a run with each digit written two or more times (112233, 111222333).
+    Last, it must not be on COMMON_PINS.
     """
     allowed = (
-        f"a PIN is {PIN_LENGTHS.start} to {PIN_LENGTHS.stop - 1} digits, "
-        "not all the same digit, not a run such as 123456 or 654321, "
-        "and not a common PIN such as 121212"
+        f"a PIN is {PIN_LENGTHS.start} to {PIN_LENGTHS.stop - 1} digits "
+        "with at least three different digits, and is not a run such as "
+        "123456, 654321, 135791 or 112233, a shorter block repeated such as "
+        "123123, or a keypad pattern such as 147258"
     )
     if not (pin.isascii() and pin.isdigit()) or len(pin) not in PIN_LENGTHS:
         raise StaffError("invalid_pin", f"invalid PIN: {allowed}")
     if len(set(pin)) == 1:
         raise StaffError("invalid_pin", f"PIN is one digit repeated: {allowed}")
-    if _is_run(pin):
+    if len(set(pin)) == 2:
+        raise StaffError("invalid_pin", f"PIN uses only two digits: {allowed}")
+    if _steps_evenly(pin) or _is_grouped_run(pin):
         raise StaffError("invalid_pin", f"PIN is a run of digits: {allowed}")
+    if _repeats_block(pin):
+        raise StaffError("invalid_pin", f"PIN is a block repeated: {allowed}")
     if pin in COMMON_PINS:
         raise StaffError("invalid_pin", f"PIN is too common: {allowed}")
 
@@ -143,7 +182,8 @@ def add_staff(
     school: str,
     pin: str,
 ) -> StaffMember:
-    """Create an account, or replace the PIN, name and role of an existing one."""
+    """Create an account, or replace the PIN, name, role and school of an
+    existing one. ``school`` is a school code, or ALL_SCHOOLS."""
     if role not in ROLES:
         raise StaffError(
             "invalid_role", f"role {role!r} is not one of {', '.join(ROLES)}"
@@ -159,6 +199,12 @@ def add_staff(
             f"a username is at most {MAX_USERNAME_LENGTH} characters",
         )
     display_name = check_display_name(display_name)
+    if school != ALL_SCHOOLS and not is_school_code(school):
+        raise StaffError(
+            "invalid_school",
+            f"invalid school code {school!r}: a school code is {SCHOOL_CODE_RULE}, "
+            f"or {ALL_SCHOOLS} for every school",
+        )
     check_pin(pin)
     pin_hash = _hasher.hash(pin)
 

@@ -26,7 +26,13 @@ from kiosk.store.models import Person, Staff, Visit
 
 MIN_OVERRIDE_REASON = 3
 MAX_TEXT = 500
-MAX_NAME = 200
+MAX_VISITOR_NAME = 80
+"""Maximum length of a one-time visitor name, in characters, because screens and
+reports show it in a column."""
+MAX_VISITOR_PURPOSE = 120
+"""Maximum length of the purpose of a one-time visit, in characters."""
+MAX_DESTINATION = 100
+"""Maximum length of a destination typed at the desk, in characters."""
 
 
 class DeskError(Exception):
@@ -38,8 +44,9 @@ class DeskError(Exception):
 
 
 def _check_typed(field_name: str, value: str, max_length: int) -> None:
-    """Reject typed text with control characters; white space (Tab, line
-    breaks) is folded into spaces by the caller."""
+    """Reject typed text with control characters or longer than ``max_length``
+    once white space (Tab, line breaks) is folded into single spaces, as the
+    caller stores it."""
     problem = text_problem(" ".join(value.split()), max_length)
     if problem is not None:
         raise DeskError(f"{field_name}_invalid", f"the {field_name} {problem}")
@@ -297,20 +304,18 @@ def sign_in_visitor(
     ``matches_roster`` unless ``confirmed``: a refused partner must not get
     in as a visitor, so staff look them up instead.
     """
-    for field_name, value in (
-        ("name", name),
-        ("purpose", purpose),
-        ("destination", destination),
+    for field_name, value, max_length in (
+        ("name", name, MAX_VISITOR_NAME),
+        ("purpose", purpose, MAX_VISITOR_PURPOSE),
+        ("destination", destination, MAX_DESTINATION),
     ):
-        _check_typed(field_name, value, MAX_NAME)
+        _check_typed(field_name, value, max_length)
     name, purpose = " ".join(name.split()), " ".join(purpose.split())
     destination = " ".join(destination.split())
     if len(name) < 2:
         raise DeskError("name_required", "enter the visitor's full name")
     if not purpose:
         raise DeskError("purpose_required", "enter the purpose of the visit")
-    if len(name) > MAX_NAME or len(purpose) > MAX_NAME or len(destination) > 100:
-        raise DeskError("too_long", "shorten the name, purpose or destination")
     matches = roster_name_matches(session, name)
     if matches and not confirmed:
         raise DeskError(

@@ -10,8 +10,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kiosk.services.desk.actions import MAX_VISITOR_NAME
 from kiosk.services.desk.views import AlertView, PresentView
 from kiosk.ui.desk.widgets import reason_text
+
+TYPED_TEXT_BOUND = 500
+"""Maximum length of a dialog input, in characters, against a huge paste."""
 
 
 class OverrideDialog(ModalScreen[str | None]):
@@ -98,14 +102,23 @@ class VisitorDialog(ModalScreen[None]):
             yield Static(
                 "One-time visitor (not on the partner roster)", classes="dialog-title"
             )
-            yield Input(placeholder="full name", id="visitor-name", max_length=200)
+            # The inputs take more than the service's limits on purpose: a
+            # pasted name that is too long gets the service's message here
+            # instead of being cut short without a word.
             yield Input(
-                placeholder="purpose of the visit", id="visitor-purpose", max_length=200
+                placeholder=f"full name (at most {MAX_VISITOR_NAME} characters)",
+                id="visitor-name",
+                max_length=TYPED_TEXT_BOUND,
+            )
+            yield Input(
+                placeholder="purpose of the visit",
+                id="visitor-purpose",
+                max_length=TYPED_TEXT_BOUND,
             )
             yield Input(
                 placeholder="destination (room or person, optional)",
                 id="visitor-destination",
-                max_length=100,
+                max_length=TYPED_TEXT_BOUND,
             )
             yield Static("", id="dialog-message")
             yield Static(

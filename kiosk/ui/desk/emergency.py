@@ -14,6 +14,11 @@ from textual.widgets import DataTable, Footer, Static
 
 from kiosk.services.badging import PrintOutcome
 from kiosk.services.desk.emergency import EmergencyRoster
+from kiosk.services.freetext import shorten
+
+NAME_WIDTH = 32
+"""Maximum width of the name and organization columns, in characters, so that
+all five columns fit on a 100-column terminal. Longer names are cut with "…"."""
 
 
 class EmergencyScreen(Screen[None]):
@@ -52,8 +57,8 @@ class EmergencyScreen(Screen[None]):
         for number, person in enumerate(self.roster.people, start=1):
             table.add_row(
                 str(number),
-                Text(person.name),
-                Text(person.organization),
+                Text(shorten(person.name, NAME_WIDTH)),
+                Text(shorten(person.organization, NAME_WIDTH)),
                 person.since_text(self.zone),
                 "VISITOR" if person.visitor else person.credential,
             )

@@ -103,8 +103,8 @@ class SignInScreen(Screen[None]):
 def _refusal(member: StaffMember, school: str, here: bool) -> str:
     if not member.sees_confidential:
         return (
-            f"{member.display_name} is a {member.role}. Only a principal can open "
-            "the review; the desk console has the day's sign-ins."
+            f"{member.display_name} has the {member.role} role. Only a principal "
+            "can open the review; the desk console has the day's sign-ins."
         )
     if not here:
         return f"{member.display_name} works at {member.school}, not {school}."
