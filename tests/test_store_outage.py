@@ -1,0 +1,248 @@
+"""District mode with the store unreachable: a PostgreSQL database that does
+not exist (or was dropped), or a SQLite path that cannot be opened."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from textual.widgets import Static
+
+from drivers.printer.fake import FakeNetworkPrinter
+from kiosk.assembly import build_desk, build_kiosk
+from kiosk.clock import FixedClock
+from kiosk.config import load_config
+from kiosk.store import StoreError
+from kiosk.ui.app import KioskApp
+from kiosk.ui.desk.app import DeskApp
+from kiosk.ui.desk.emergency import EmergencyScreen
+from kiosk.ui.desk.lock import LockScreen
+from kiosk.ui.screens import SEE_OFFICE, WELCOME
+from tests.conftest import PG_ADMIN_URL
+from tests.desk_support import until
+from tests.support import ROSTER_DIR, run_kiosk
+from tests.test_kiosk_app import SIZE, scan, wait_for
+
+START = "2026-12-04T08:30"
+ZONE = "America/Chicago"
+
+
+@pytest.fixture
+def missing_pg_url() -> Iterator[str]:
+    """The URL of a PostgreSQL database that does not exist yet; dropped
+    afterwards in case the test created it."""
+    name = f"kiosk_outage_{uuid.uuid4().hex[:10]}"
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def create_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def unopenable_sqlite_url(tmp_path: Path) -> str:
+    """A SQLite URL whose database path is a folder, which SQLite cannot open."""
+    folder = tmp_path / "kiosk.db"
+    folder.mkdir()
+    return f"sqlite:///{folder}"
+
+
+@pytest.fixture(
+    params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"],
+)
+def unreachable_url(request, tmp_path: Path) -> str:
+    if request.param == "postgres":
+        return request.getfixturevalue("missing_pg_url")
+    return unopenable_sqlite_url(tmp_path)
+
+
+def outage_config(make_config, url: str, printer: FakeNetworkPrinter) -> Path:
+    return make_config(
+        kiosk={"school_name": "Alder Elementary"},
+        store={"url": url},
+        printer={"connection": "network", "host": printer.host, "port": printer.port},
+        scanner={"wedge_gap_ms": 400},
+        desk={"poll_seconds": 0.1},
+    )
+
+
+def status_text(app) -> str:
+    return str(app.screen.query_one("#status", Static).render())
+
+
+async def test_kiosk_starts_and_sends_scans_to_office(
+    make_config, network_printer, unreachable_url, caplog
+):
+    config = load_config(
+        str(outage_config(make_config, unreachable_url, network_printer))
+    )
+    clock = FixedClock.at_local(START, ZONE)
+    with pytest.raises(StoreError):
+        build_kiosk(config, clock)
+
+    kiosk = build_kiosk(config, clock, wait_for_store=True)
+    app = KioskApp(kiosk)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, app, "OTP-100001")
+            kind = app.screen.kind
+            headline = str(app.screen.query_one("#headline", Static).render())
+            await app.workers.wait_for_complete()
+    finally:
+        kiosk.close()
+
+    assert kind == SEE_OFFICE
+    assert headline == "Please see the front office staff."
+    assert app.store_reachable is False
+    assert "scan sent to the front office: store unreachable" in caplog.text
+    assert "sqlalche.me" not in caplog.text
+    # No personal data from the scanned code reaches the log.
+    assert "100001" not in caplog.text
+
+
+@pytest.mark.postgres
+async def test_kiosk_migrates_when_store_comes_back(
+    make_config, network_printer, missing_pg_url
+):
+    config_path = outage_config(make_config, missing_pg_url, network_printer)
+    config = load_config(str(config_path))
+    clock = FixedClock.at_local(START, ZONE)
+    kiosk = build_kiosk(config, clock, wait_for_store=True)
+    app = KioskApp(kiosk)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.store_reachable is False)
+            create_database(missing_pg_url)
+            # The next heartbeat reaches the store and runs the postponed
+            # migration; the test sends it now instead of waiting for it.
+            app.record_heartbeat()
+            await wait_for(pilot, lambda: app.store_reachable is True)
+            tables = inspect(kiosk.store.engine).get_table_names()
+            status, output = run_kiosk(
+                [
+                    "--config",
+                    str(config_path),
+                    "roster",
+                    "import",
+                    str(ROSTER_DIR / "roster.json"),
+                ],
+                clock,
+            )
+            assert status == 0, output
+            await scan(pilot, app, "OTP-100001")
+            kind = app.screen.kind
+            # Close the store only once no worker thread still holds a connection.
+            await app.workers.wait_for_complete()
+    finally:
+        kiosk.close()
+
+    assert "alembic_version" in tables
+    assert kind == WELCOME
+
+
+async def test_desk_starts_red_and_f9_works(
+    make_config, network_printer, unreachable_url
+):
+    config = load_config(
+        str(outage_config(make_config, unreachable_url, network_printer))
+    )
+    clock = FixedClock.at_local(START, ZONE)
+    with pytest.raises(StoreError):
+        build_desk(config, clock)
+
+    desk = build_desk(config, clock, wait_for_store=True)
+    app = DeskApp(desk)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, LockScreen), "lock")
+            await until(
+                pilot, lambda: "store" in status_text(app), "the store on the status"
+            )
+            status = status_text(app)
+            await pilot.press("f9")
+            await until(
+                pilot, lambda: isinstance(app.screen, EmergencyScreen), "the roster"
+            )
+            roster = app.screen.roster
+    finally:
+        app.wait_for_threads(timeout=10)
+        desk.store.close()
+
+    assert "store" in status
+    assert "unreachable" in status
+    assert roster.store_reachable is False
+    assert roster.has_list is False
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["scan", "OTP-100001"],
+        ["report", "day"],
+        ["roster", "import", str(ROSTER_DIR / "roster.json")],
+    ],
+    ids=["scan", "report", "roster-import"],
+)
+def test_cli_fails_in_one_line(
+    make_config, network_printer, unreachable_url, command, capsys
+):
+    config = outage_config(make_config, unreachable_url, network_printer)
+    status, _output = run_kiosk(["--config", str(config), *command])
+    error = capsys.readouterr().err
+
+    assert status == 1
+    lines = error.strip().splitlines()
+    assert len(lines) == 1, error
+    assert lines[0].startswith("kiosk: ")
+    assert "store" in lines[0]
+    assert "sqlalche.me" not in error
+
+
+@pytest.mark.postgres
+async def test_kiosk_dropped_store_logs_without_traceback(
+    make_config, network_printer, pg_url, caplog
+):
+    config_path = outage_config(make_config, pg_url, network_printer)
+    status, output = run_kiosk(
+        ["--config", str(config_path), "roster", "import", str(ROSTER_DIR)]
+    )
+    assert status == 0, output
+    kiosk = build_kiosk(load_config(str(config_path)), FixedClock.at_local(START, ZONE))
+    app = KioskApp(kiosk)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, app, "OTP-100001")
+            assert app.screen.kind == WELCOME
+            kiosk.store.close()
+            drop_database(pg_url)
+            caplog.clear()
+            with caplog.at_level(logging.INFO):
+                await scan(pilot, app, "OTP-100009")
+            kind = app.screen.kind
+            # Close the store only once no worker thread still holds a connection.
+            await app.workers.wait_for_complete()
+    finally:
+        kiosk.close()
+
+    assert kind == SEE_OFFICE
+    assert "scan sent to the front office: store unreachable" in caplog.text
+    assert "Traceback" not in caplog.text
