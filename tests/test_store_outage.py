@@ -23,7 +23,13 @@ from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
 from kiosk.ui.screens import SEE_OFFICE, WELCOME
 from tests.conftest import PG_ADMIN_URL
-from tests.desk_support import until
+from tests.desk_support import (
+    CLERK_PIN,
+    make_desk_env,
+    sign_in,
+    signed_in,
+    until,
+)
 from tests.support import ROSTER_DIR, run_kiosk
 from tests.test_kiosk_app import SIZE, scan, wait_for
 
@@ -246,3 +252,48 @@ async def test_kiosk_dropped_store_logs_without_traceback(
     assert kind == SEE_OFFICE
     assert "scan sent to the front office: store unreachable" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.postgres
+async def test_desk_sign_in_with_store_dropped(
+    make_config, tmp_path, network_printer, pg_url, caplog
+):
+    env = make_desk_env(make_config, tmp_path, network_printer, pg_url)
+    env.store.close()
+    desk = env.desk()
+    app = DeskApp(desk)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, LockScreen), "lock")
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            await pilot.press("l")
+            await until(pilot, lambda: isinstance(app.screen, LockScreen), "lock")
+            drop_database(pg_url)
+            caplog.clear()
+
+            await sign_in(app, pilot, "c.ortiz", CLERK_PIN)
+            await until(
+                pilot,
+                lambda: "cannot be reached" in lock_message(app),
+                "the store message on the lock screen",
+            )
+            message = lock_message(app)
+            await pilot.press("f9")
+            await until(
+                pilot, lambda: isinstance(app.screen, EmergencyScreen), "the roster"
+            )
+            roster = app.screen.roster
+    finally:
+        app.wait_for_threads(timeout=10)
+        desk.store.close()
+
+    assert "PIN cannot be checked" in message
+    assert app.staff is None
+    assert roster.store_reachable is False
+    assert roster.has_list is True
+    assert "desk sign-in failed: store unreachable (OperationalError)" in caplog.text
+    assert "c.ortiz" not in caplog.text
+
+
+def lock_message(app: DeskApp) -> str:
+    return str(app.screen.query_one("#lock-message", Static).render())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -49,6 +49,19 @@ def describe_error(exc: BaseException) -> str:
 RETRY_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
 """PostgreSQL errors that a retried transaction can get past: deadlock
 detected, serialization failure, lock not available."""
+
+
+PG_CONNECT_TIMEOUT_SECONDS = 5
+"""How long a PostgreSQL connection attempt waits for the server, unless the
+URL sets ``connect_timeout``. libpq sets no limit by default, so an attempt on
+a host that drops packets lasts until the kernel's TCP connect timeout (about
+two minutes on Linux), and a desk sign-in would wait that long."""
+
+
+def _connect_args(dialect: str, query: Mapping[str, object]) -> dict[str, object]:
+    if dialect == "postgresql" and "connect_timeout" not in query:
+        return {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS}
+    return {}
 
 
 def _is_lock_error(exc: OperationalError) -> bool:
@@ -107,6 +120,7 @@ class Store:
                 url,
                 pool_pre_ping=self.dialect != "sqlite",
                 hide_parameters=True,
+                connect_args=_connect_args(self.dialect, parsed.query),
             )
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise StoreError(f"cannot open store {parsed!r}: {exc}") from exc

@@ -46,6 +46,12 @@ FULL_READ_SECONDS = 5.0
 """A full read at least this often, even with no new events: the status line
 and the roster's age change without events."""
 
+SIGN_IN_STORE_DOWN = (
+    "The store cannot be reached, so the PIN cannot be checked. Try again "
+    "shortly. F9 still shows the emergency roster."
+)
+SIGN_IN_FAILED = "Sign-in failed. Try again; F9 still shows the emergency roster."
+
 BELL_REPEAT_SECONDS = 30.0
 """The bell rings again this often while an alert stays open."""
 
@@ -184,7 +190,17 @@ class DeskApp(StaffActions, App[None]):
             self.post_message(SignInFailed(exc.reason, str(exc)))
             return
         except StoreError as exc:
-            self.post_message(SignInFailed("store", str(exc)))
+            # The username may be a person's name: the log gets the error only.
+            logger.error(
+                "desk sign-in failed: store unreachable (%s)",
+                type(exc.__cause__ or exc).__name__,
+            )
+            self.post_message(SignInFailed("store", SIGN_IN_STORE_DOWN))
+            return
+        except Exception:
+            # Without a reply the lock screen would show "Checking…" forever.
+            logger.exception("desk sign-in failed")
+            self.post_message(SignInFailed("internal_error", SIGN_IN_FAILED))
             return
         finally:
             self._leave_thread()
