@@ -18,16 +18,20 @@ from kiosk.clock import FixedClock
 from kiosk.config import load_config
 from kiosk.store import StoreError
 from kiosk.ui.app import KioskApp
-from kiosk.ui.desk.app import DeskApp
+from kiosk.ui.desk.app import STORE_DOWN, DeskApp
 from kiosk.ui.desk.emergency import EmergencyScreen
 from kiosk.ui.desk.lock import LockScreen
+from kiosk.ui.desk.lookup import LookupScreen
+from kiosk.ui.desk.main import DeskScreen
 from kiosk.ui.screens import SEE_OFFICE, WELCOME
 from tests.conftest import PG_ADMIN_URL
 from tests.desk_support import (
     CLERK_PIN,
     make_desk_env,
+    notifications,
     sign_in,
     signed_in,
+    table_rows,
     until,
 )
 from tests.support import ROSTER_DIR, run_kiosk
@@ -156,7 +160,7 @@ async def test_kiosk_migrates_when_store_comes_back(
             assert status == 0, output
             await scan(pilot, app, "OTP-100001")
             kind = app.screen.kind
-            # Close the store only once no worker thread still holds a connection.
+            # Close the store only once no worker thread still uses a connection.
             await app.workers.wait_for_complete()
     finally:
         kiosk.close()
@@ -244,7 +248,7 @@ async def test_kiosk_dropped_store_logs_without_traceback(
             with caplog.at_level(logging.INFO):
                 await scan(pilot, app, "OTP-100009")
             kind = app.screen.kind
-            # Close the store only once no worker thread still holds a connection.
+            # Close the store only once no worker thread still uses a connection.
             await app.workers.wait_for_complete()
     finally:
         kiosk.close()
@@ -297,3 +301,59 @@ async def test_desk_sign_in_with_store_dropped(
 
 def lock_message(app: DeskApp) -> str:
     return str(app.screen.query_one("#lock-message", Static).render())
+
+
+@pytest.mark.postgres
+async def test_desk_actions_show_store_reason(
+    make_config, tmp_path, network_printer, pg_url, caplog
+):
+    env = make_desk_env(make_config, tmp_path, network_printer, pg_url)
+    env.scan("badge_P003_ALD.bin")  # refused: an alert to acknowledge
+    env.scan("badge_P001_ALD.bin")  # signed in: a person to sign out
+    env.store.close()
+    desk = env.desk()
+    app = DeskApp(desk)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, LockScreen), "lock")
+            await signed_in(app, pilot, "c.ortiz", CLERK_PIN)
+            assert table_rows(app, "#alerts")
+            assert table_rows(app, "#present")
+            drop_database(pg_url)
+
+            await pilot.press("f")
+            await until(pilot, lambda: isinstance(app.screen, LookupScreen), "find")
+            await pilot.press(*"nunez", "enter")
+            await until(
+                pilot,
+                lambda: "cannot be reached" in lookup_message(app),
+                "the look-up message",
+            )
+            found = lookup_message(app)
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, DeskScreen), "desk")
+
+            app.screen.query_one("#alerts").focus()
+            await pilot.press("a")
+            await until(pilot, lambda: notifications(app), "a notification")
+            acknowledged = notifications(app)[-1]
+
+            app.screen.query_one("#present").focus()
+            await pilot.press("s")
+            await until(pilot, lambda: app.screen.query("#sign-out-note"), "dialog")
+            await pilot.press(*"left early", "enter")
+            await until(pilot, lambda: len(notifications(app)) > 1, "a notification")
+            signed_out = notifications(app)[-1]
+    finally:
+        app.wait_for_threads(timeout=10)
+        desk.store.close()
+
+    assert found == STORE_DOWN
+    assert acknowledged == STORE_DOWN
+    assert signed_out == STORE_DOWN
+    assert "OperationalError" not in found + acknowledged + signed_out
+    assert "desk action failed: store unreachable (OperationalError)" in caplog.text
+
+
+def lookup_message(app: DeskApp) -> str:
+    return str(app.screen.query_one("#lookup-message", Static).render())

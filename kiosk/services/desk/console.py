@@ -164,7 +164,7 @@ class Desk:
                     return None
                 snapshot = self._snapshot(session, viewer, event_id, now)
         except SQLAlchemyError as exc:
-            raise StoreError(f"store not reachable: {exc}") from exc
+            raise StoreError(f"store not reachable: {describe_error(exc)}") from exc
         self._last_known = EmergencyRoster(
             self.settings.school_name, now, snapshot.present
         )
@@ -189,7 +189,7 @@ class Desk:
                     or 0
                 )
         except SQLAlchemyError as exc:
-            raise StoreError(f"store not reachable: {exc}") from exc
+            raise StoreError(f"store not reachable: {describe_error(exc)}") from exc
 
     def _remember_present(self, session: Session, event_id: int, now: datetime) -> None:
         """Keep the last known list current. Read it again only when an event
