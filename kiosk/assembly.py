@@ -72,9 +72,10 @@ class Kiosk:
         """Store a reader's state for the desk's status line (thread-safe)."""
         self.components.record(status.component, status.ok, status.detail)
 
-    def record_heartbeat(self) -> None:
-        """Store that this kiosk is running, so the desk can tell when it stops."""
-        self.components.record(HEARTBEAT, True, "running")
+    def record_heartbeat(self) -> bool:
+        """Store that this kiosk is running, so the desk can tell when it
+        stops; False when the store cannot be written."""
+        return self.components.record(HEARTBEAT, True, "running")
 
     def open_reader(self, on_scan: ScanHandler) -> Reader | None:
         """Build the serial or camera reader ``[scanner] kind`` names, reporting
@@ -108,9 +109,19 @@ class Kiosk:
         self.store.close()
 
 
-def open_store(config: Config) -> Store:
+def open_store(config: Config, *, wait_for_store: bool = False) -> Store:
+    """Open and migrate the store named by ``[store] url``.
+
+    With ``wait_for_store`` a store that cannot be reached (a district
+    PostgreSQL server during an outage) is not an error: the migration runs
+    on first use instead, and reads and writes raise StoreError until then.
+    A malformed URL or a data folder that cannot be created is always an error.
+    """
     store = Store(config.store_url)
-    store.migrate()
+    if wait_for_store:
+        store.migrate_or_wait()
+    else:
+        store.migrate()
     return store
 
 
@@ -161,10 +172,16 @@ def build_badge_printer(
     )
 
 
-def build_kiosk(config: Config, clock: Clock | None = None) -> Kiosk:
-    """Open the store (migrating it), load the signing key and pick the printer."""
+def build_kiosk(
+    config: Config, clock: Clock | None = None, *, wait_for_store: bool = False
+) -> Kiosk:
+    """Open the store (migrating it), load the signing key and pick the printer.
+
+    ``wait_for_store`` lets the kiosk start while the store is unreachable
+    (see open_store).
+    """
     clock = clock or SystemClock()
-    store = open_store(config)
+    store = open_store(config, wait_for_store=wait_for_store)
     station = station_for(config)
     key = SignOutKey.load_or_create(config.signout_key_path)
     printer = build_badge_printer(config, store, clock, station.source)
@@ -248,18 +265,21 @@ def desk_id_for(config: Config) -> str:
     return config.desk.desk_id or f"desk-{socket.gethostname()}"
 
 
-def build_desk(config: Config, clock: Clock | None = None) -> Desk:
+def build_desk(
+    config: Config, clock: Clock | None = None, *, wait_for_store: bool = False
+) -> Desk:
     """Open the store and the printer for the front desk console.
 
     The desk writes its events under its own id, and its look-up sign-ins go
-    through the same check-in path as the kiosk's scans.
+    through the same check-in path as the kiosk's scans. ``wait_for_store``
+    lets the desk start while the store is unreachable (see open_store).
     """
     from kiosk.services.desk.actions import Where
     from kiosk.services.desk.console import Desk, DeskSettings
     from kiosk.services.staff import LockoutPolicy
 
     clock = clock or SystemClock()
-    store = open_store(config)
+    store = open_store(config, wait_for_store=wait_for_store)
     station = replace(station_for(config), kiosk_id=desk_id_for(config))
     key = SignOutKey.load_or_create(config.signout_key_path)
     badges = build_badge_printer(config, store, clock, station.source)

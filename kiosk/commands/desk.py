@@ -29,7 +29,8 @@ def run_desk(config: Config, args: argparse.Namespace, clock: Clock) -> int:
     from kiosk.ui.desk.app import DeskApp
 
     configure_logging(config.logging.level, config.log_file)
-    desk = build_desk(config, clock)
+    # The desk starts during a store outage: F9 must work after a reboot.
+    desk = build_desk(config, clock, wait_for_store=True)
     logger.info(
         "desk %s starting at school %s", desk.where.source.kiosk_id, desk.where.school
     )

@@ -42,7 +42,8 @@ def run_kiosk(
     from kiosk.ui.app import KioskApp
 
     configure_logging(config.logging.level, config.log_file)
-    kiosk = build_kiosk(config, clock)
+    # A kiosk rebooted during a network outage must still show its screen.
+    kiosk = build_kiosk(config, clock, wait_for_store=True)
     logger.info("kiosk starting at school %s", config.kiosk.school)
 
     def run_screen() -> int:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.clock import Clock
 from kiosk.services.checkin import Station
 from kiosk.store.components import record_component_status
-from kiosk.store.database import Store, StoreError
+from kiosk.store.database import Store, StoreError, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ class ComponentStatusRecorder:
         self.station = station
         self.clock = clock
 
-    def record(self, component: str, ok: bool, detail: str) -> None:
+    def record(self, component: str, ok: bool, detail: str) -> bool:
+        """Store the component's state; False when the store cannot be written."""
         at = self.clock.now()
         try:
             self.store.write(
@@ -46,5 +47,7 @@ class ComponentStatusRecorder:
                 "could not record %s status (%s): %s",
                 component,
                 "ok" if ok else "down",
-                exc,
+                describe_error(exc),
             )
+            return False
+        return True

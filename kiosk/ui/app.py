@@ -11,6 +11,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from textual import events, work
 from textual.app import App
 
@@ -22,6 +23,7 @@ from kiosk.services.badging import PrintOutcome
 from kiosk.services.checkin import DENIED, SIGNED_IN, SIGNED_OUT, UNREADABLE
 from kiosk.services.destinations import set_destination
 from kiosk.services.reprints import queue_unfinished_badges
+from kiosk.store.database import StoreError, describe_error
 from kiosk.ui.destination import DestinationScreen
 from kiosk.ui.messages import BadgePrinted, ScanDecided, ScanFailed, ScanReceived
 from kiosk.ui.screens import (
@@ -44,6 +46,24 @@ ALERT_CHECK_SECONDS = 30.0
 """How often the kiosk times out its school's unacknowledged desk alerts, so
 they reach the principal even when no desk is open."""
 LANGUAGE_KEYS = ("l", "L")
+
+
+def log_failure(exc: Exception, action: str, *args: object) -> None:
+    """Log that ``action`` failed: a store error in one line (the store being
+    unreachable is expected during an outage), anything else with its traceback.
+
+    Call it from the ``except`` block that caught ``exc``.
+    """
+    description = action % args if args else action
+    if isinstance(exc, StoreError | SQLAlchemyError):
+        logger.error(
+            "%s failed: store unreachable (%s: %s)",
+            description,
+            type(exc).__name__,
+            describe_error(exc),
+        )
+    else:
+        logger.exception("%s failed", description)
 
 
 class KioskApp(App[None]):
@@ -77,6 +97,9 @@ class KioskApp(App[None]):
         """Count of print outcomes that reached the app (tests wait on it)."""
         self.start_up_done = False
         """True once the badges left unprinted by an earlier run are queued."""
+        self.store_reachable: bool | None = None
+        """Whether the last scan or heartbeat reached the store; None before
+        the first one. While False every scan goes to the front office."""
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual stops the app on an error no handler caught and prints its
@@ -191,11 +214,32 @@ class KioskApp(App[None]):
     def process_scan(self, payload: bytes, repeat: bool = False) -> None:
         try:
             result = self.kiosk.checkin.process(payload, repeat=repeat)
+        except (StoreError, SQLAlchemyError) as exc:
+            # The visitor sees only the neutral "see the front office" screen.
+            logger.error(
+                "scan sent to the front office: store unreachable (%s: %s)",
+                type(exc).__name__,
+                describe_error(exc),
+            )
+            self.note_store(False)
+            self.post_message(ScanFailed("store_unreachable"))
+            return
         except Exception as exc:
             logger.exception("processing a scan failed")
             self.post_message(ScanFailed(type(exc).__name__))
             return
+        self.note_store(True)
         self.post_message(ScanDecided(result))
+
+    def note_store(self, reachable: bool) -> None:
+        """Record whether the store answered, logging only the changes."""
+        if reachable == self.store_reachable:
+            return
+        if reachable:
+            logger.info("kiosk reaches the store")
+        else:
+            logger.warning("kiosk cannot reach the store: scans go to the office")
+        self.store_reachable = reachable
 
     async def on_scan_decided(self, message: ScanDecided) -> None:
         result = message.result
@@ -248,8 +292,8 @@ class KioskApp(App[None]):
                     self.kiosk.station.source,
                     self.kiosk.clock.now(),
                 )
-            except Exception:
-                logger.exception("storing the destination of visit %d failed", visit_id)
+            except Exception as exc:
+                log_failure(exc, "storing the destination of visit %d", visit_id)
         photo = None
         source = self.kiosk.photo_source
         if source is not None and self.kiosk.printer.primary.settings.photo:
@@ -259,9 +303,9 @@ class KioskApp(App[None]):
                 logger.exception("taking the badge photo of visit %d failed", visit_id)
         try:
             outcome = self.kiosk.printer.print_visit(visit_id, photo=photo)
-        except Exception:
+        except Exception as exc:
             # The visit stays 'pending', which the desk's reprint queue lists.
-            logger.exception("printing the badge of visit %d failed", visit_id)
+            log_failure(exc, "printing the badge of visit %d", visit_id)
             outcome = PrintOutcome("queued", error="internal_error")
         self.post_message(BadgePrinted(visit_id, outcome))
 
@@ -279,8 +323,8 @@ class KioskApp(App[None]):
             queue_unfinished_badges(
                 kiosk.store, kiosk.station.source, started_at, kiosk.clock.now()
             )
-        except Exception:
-            logger.exception("queueing the badges of the last run failed")
+        except Exception as exc:
+            log_failure(exc, "queueing the badges of the last run")
         self.start_up_done = True
 
     @work(thread=True, group="close-day", exclusive=True, exit_on_error=False)
@@ -297,13 +341,17 @@ class KioskApp(App[None]):
                 kiosk.station.zone,
                 kiosk.config.closing_time,
             )
-        except Exception:
-            logger.exception("marking visits open after closing time failed")
+        except Exception as exc:
+            log_failure(exc, "marking visits open after closing time")
 
     @work(thread=True, group="heartbeat", exclusive=True, exit_on_error=False)
     def record_heartbeat(self) -> None:
-        """Record a heartbeat for the desk; the recorder logs a store error."""
-        self.kiosk.record_heartbeat()
+        """Record a heartbeat for the desk; the recorder logs a store error.
+
+        During an outage this is also what retries the store (and a postponed
+        migration) while nobody scans.
+        """
+        self.note_store(self.kiosk.record_heartbeat())
 
     @work(thread=True, group="alert-timeout", exclusive=True, exit_on_error=False)
     def expire_alerts(self) -> None:
@@ -316,16 +364,16 @@ class KioskApp(App[None]):
             expire_stale_alerts(
                 kiosk.store, kiosk.station.source, kiosk.clock.now(), timeout
             )
-        except Exception:
-            logger.exception("timing out unacknowledged desk alerts failed")
+        except Exception as exc:
+            log_failure(exc, "timing out unacknowledged desk alerts")
 
     @work(thread=True, group="printer-check", exclusive=True, exit_on_error=False)
     def check_printer(self) -> None:
         """Record the printers' state for the desk while nobody is printing."""
         try:
             self.kiosk.printer.check_printers()
-        except Exception:
-            logger.exception("checking the badge printers failed")
+        except Exception as exc:
+            log_failure(exc, "checking the badge printers")
 
     async def show_result(
         self,

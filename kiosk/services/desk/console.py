@@ -34,7 +34,7 @@ from kiosk.services.desk.views import (
     alert_view,
 )
 from kiosk.services.staff import LockoutPolicy, StaffError, StaffMember, authenticate
-from kiosk.store.database import Store, StoreError
+from kiosk.store.database import Store, StoreError, describe_error
 from kiosk.store.models import Organization, Person, Visit
 
 logger = logging.getLogger(__name__)
@@ -98,17 +98,24 @@ class Desk:
     # Staff sessions
 
     def sign_in(self, username: str, pin: str) -> StaffMember:
-        """Check the PIN (with lock-out) and that the account works at this school."""
+        """Check the PIN (with lock-out) and that the account works at this school.
+
+        Raises StaffError when the sign-in is rejected, and StoreError when the
+        store cannot be read, so the PIN cannot be checked.
+        """
         now = self.clock.now()
-        member = authenticate(
-            self.store,
-            self.where.source,
-            now,
-            username,
-            pin,
-            self.settings.lockout,
-            zone=self.where.zone,
-        )
+        try:
+            member = authenticate(
+                self.store,
+                self.where.source,
+                now,
+                username,
+                pin,
+                self.settings.lockout,
+                zone=self.where.zone,
+            )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"store not reachable: {describe_error(exc)}") from exc
         if member.school not in (self.where.school, "*"):
             self.store.write(
                 lambda session: actions.log_staff_event(
@@ -157,7 +164,7 @@ class Desk:
                     return None
                 snapshot = self._snapshot(session, viewer, event_id, now)
         except SQLAlchemyError as exc:
-            raise StoreError(f"store not reachable: {exc}") from exc
+            raise StoreError(f"store not reachable: {describe_error(exc)}") from exc
         self._last_known = EmergencyRoster(
             self.settings.school_name, now, snapshot.present
         )
@@ -182,7 +189,7 @@ class Desk:
                     or 0
                 )
         except SQLAlchemyError as exc:
-            raise StoreError(f"store not reachable: {exc}") from exc
+            raise StoreError(f"store not reachable: {describe_error(exc)}") from exc
 
     def _remember_present(self, session: Session, event_id: int, now: datetime) -> None:
         """Keep the last known list current. Read it again only when an event

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -45,6 +46,24 @@ T = TypeVar("T")
 FULL_READ_SECONDS = 5.0
 """A full read at least this often, even with no new events: the status line
 and the roster's age change without events."""
+
+STORE_DOWN = (
+    "The store cannot be reached, so nothing was recorded. Try again, or use "
+    "paper sign-in."
+)
+"""Message shown to the clerk when a desk action fails because the store is
+unreachable."""
+
+ACTION_FAILED = (
+    "The action failed because of an internal error (details are in the log). "
+    "Try again, or use paper sign-in."
+)
+
+SIGN_IN_STORE_DOWN = (
+    "The store cannot be reached, so the PIN cannot be checked. Try again "
+    "shortly. F9 still shows the emergency roster."
+)
+SIGN_IN_FAILED = "Sign-in failed. Try again; F9 still shows the emergency roster."
 
 BELL_REPEAT_SECONDS = 30.0
 """The bell rings again this often while an alert stays open."""
@@ -167,8 +186,12 @@ class DeskApp(StaffActions, App[None]):
             return
         try:
             self.desk.end_session(staff, reason)
-        except StoreError:
-            logger.exception("logging the end of staff %d's session failed", staff.id)
+        except (StoreError, OperationalError, InterfaceError) as exc:
+            logger.error(
+                "logging the end of staff %d's session failed: store unreachable (%s)",
+                staff.id,
+                type(exc.__cause__ or exc).__name__,
+            )
         finally:
             self._leave_thread()
 
@@ -184,7 +207,17 @@ class DeskApp(StaffActions, App[None]):
             self.post_message(SignInFailed(exc.reason, str(exc)))
             return
         except StoreError as exc:
-            self.post_message(SignInFailed("store", str(exc)))
+            # The username may be a person's name: the log gets the error only.
+            logger.error(
+                "desk sign-in failed: store unreachable (%s)",
+                type(exc.__cause__ or exc).__name__,
+            )
+            self.post_message(SignInFailed("store", SIGN_IN_STORE_DOWN))
+            return
+        except Exception:
+            # Without a reply the lock screen would show "Checking…" forever.
+            logger.exception("desk sign-in failed")
+            self.post_message(SignInFailed("internal_error", SIGN_IN_FAILED))
             return
         finally:
             self._leave_thread()
@@ -297,14 +330,19 @@ class DeskApp(StaffActions, App[None]):
                 return
             try:
                 result = work_fn()
-            except (DeskError, BadgeError, StaffError, StoreError) as exc:
+            except (StoreError, OperationalError, InterfaceError) as exc:
+                logger.error(
+                    "desk action failed: store unreachable (%s)",
+                    type(exc.__cause__ or exc).__name__,
+                )
+                self.call_from_thread(self._action_failed, STORE_DOWN, failed)
+                return
+            except (DeskError, BadgeError, StaffError) as exc:
                 self.call_from_thread(self._action_failed, str(exc), failed)
                 return
             except Exception as exc:  # a screen must never show a traceback
-                logger.exception("desk action failed")
-                self.call_from_thread(
-                    self._action_failed, f"failed: {type(exc).__name__}", failed
-                )
+                logger.exception("desk action failed (%s)", type(exc).__name__)
+                self.call_from_thread(self._action_failed, ACTION_FAILED, failed)
                 return
             finally:
                 self._leave_thread()
