@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -357,3 +358,34 @@ async def test_desk_actions_show_store_reason(
 
 def lookup_message(app: DeskApp) -> str:
     return str(app.screen.query_one("#lookup-message", Static).render())
+
+
+def test_status_warning_logged_once_per_outage(tmp_path, caplog):
+    from kiosk.services.checkin import Station
+    from kiosk.services.components import ComponentStatusRecorder
+    from kiosk.store import Store
+
+    clock = FixedClock.at_local(START, ZONE)
+    station = Station("ALD", "kiosk-1", ZoneInfo(ZONE))
+    broken = Store(unopenable_sqlite_url(tmp_path))
+    recorder = ComponentStatusRecorder(broken, station, clock)
+    caplog.set_level(logging.INFO, logger="kiosk.services.components")
+
+    results = [recorder.record("heartbeat", True, "") for _ in range(5)]
+
+    assert results == [False] * 5
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "1 failed attempts so far" in warnings[0].getMessage()
+
+    working = Store(f"sqlite:///{tmp_path / 'working.db'}")
+    working.migrate()
+    recorder.store = working
+    try:
+        assert recorder.record("heartbeat", True, "")
+    finally:
+        working.close()
+        broken.close()
+    assert any(
+        "again after 5 failed attempts" in r.getMessage() for r in caplog.records
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +21,10 @@ HEARTBEAT = "heartbeat"
 MISSED_HEARTBEATS = 3
 """Heartbeats a kiosk may miss before the desk shows its parts red."""
 
+REPEAT_WARNING_SECONDS = 600.0
+"""While a component's status keeps failing to be recorded, its warning is
+logged at most this often, with the count of failures since the last one."""
+
 
 class ComponentStatusRecorder:
     """Writes each change of a component's state to the component status table.
@@ -32,6 +37,8 @@ class ComponentStatusRecorder:
         self.store = store
         self.station = station
         self.clock = clock
+        self._failures: dict[str, int] = {}
+        self._warned_at: dict[str, float] = {}
 
     def record(self, component: str, ok: bool, detail: str) -> bool:
         """Store the component's state; False when the store cannot be written."""
@@ -43,11 +50,30 @@ class ComponentStatusRecorder:
                 )
             )
         except (SQLAlchemyError, StoreError) as exc:
-            logger.warning(
-                "could not record %s status (%s): %s",
-                component,
-                "ok" if ok else "down",
-                describe_error(exc),
-            )
+            self._warn(component, ok, describe_error(exc))
             return False
+        failures = self._failures.pop(component, 0)
+        self._warned_at.pop(component, None)
+        if failures:
+            logger.info(
+                "recorded %s status again after %d failed attempts",
+                component,
+                failures,
+            )
         return True
+
+    def _warn(self, component: str, ok: bool, error: str) -> None:
+        failures = self._failures.get(component, 0) + 1
+        self._failures[component] = failures
+        now = time.monotonic()
+        last = self._warned_at.get(component)
+        if last is not None and now - last < REPEAT_WARNING_SECONDS:
+            return
+        self._warned_at[component] = now
+        logger.warning(
+            "could not record %s status (%s), %d failed attempts so far: %s",
+            component,
+            "ok" if ok else "down",
+            failures,
+            error,
+        )
