@@ -312,6 +312,7 @@ def test_find_people_folds_names_and_reads_dates(sqlite_desk_env):
         ("12/ab/2000", "expected YYYY-MM-DD or MM/DD/YYYY"),
         ("ab/cd/efgh", "expected YYYY-MM-DD or MM/DD/YYYY"),
         ("1988-3-14", "expected YYYY-MM-DD or MM/DD/YYYY"),
+        ("\uff11\uff19\uff18\uff18-03-14", "expected YYYY-MM-DD or MM/DD/YYYY"),
     ],
 )
 def test_lookup_invalid_birth_date_named(sqlite_desk_env, sqlite_desk, query, problem):
@@ -435,7 +436,7 @@ def test_present_includes_open_visits_of_earlier_days(sqlite_desk_env, sqlite_de
     assert lines[4] == "     in 08:30 badge   Bright Path Tutoring LLC"
 
 
-def test_desk_sign_out_of_earlier_day_has_no_time(sqlite_desk_env, sqlite_desk):
+def test_earlier_day_sign_out_untimed(sqlite_desk_env, sqlite_desk):
     # The clerk finds yesterday's visit still open: the time they notice it is
     # not when the person left, so the visit is marked not signed out.
     env, desk = sqlite_desk_env, sqlite_desk

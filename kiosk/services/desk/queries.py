@@ -32,8 +32,8 @@ MAX_MATCHES = 50
 MISSED_ALERTS_SHOWN = 100
 
 BIRTH_DATE_FORMATS = "YYYY-MM-DD or MM/DD/YYYY"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_US_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 
 
 def last_event_id(session: Session) -> int:
