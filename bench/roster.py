@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from kiosk.services.codes import badge_key
-from kiosk.services.roster import read_roster
+from kiosk.services.roster import ORGANIZATION_COLUMNS, PEOPLE_COLUMNS, read_roster
 from kiosk.store import Store
 from kiosk.store.events import EventSource
 from kiosk.store.roster import apply_roster, find_by_badge
@@ -27,34 +27,6 @@ partner staff; the larger leaves ten times that margin."""
 ORGANIZATIONS = 200
 SOURCE = EventSource("BENCH", "kiosk-1")
 LOOKUPS = 200
-
-ORGANIZATION_COLUMNS = (
-    "org_id",
-    "name",
-    "kind",
-    "agreement_type",
-    "agreement_status",
-    "agreement_signed_on",
-    "agreement_starts_on",
-    "agreement_ends_on",
-    "schools",
-)
-PEOPLE_COLUMNS = (
-    "person_id",
-    "org_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "role",
-    "badge_code",
-    "id_jurisdiction",
-    "id_number_last4",
-    "check_completed_on",
-    "check_source",
-    "offense_report",
-    "status",
-)
 
 
 def _write_roster(folder: Path, count: int, changed_every: int = 0) -> list[Path]:

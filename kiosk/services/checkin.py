@@ -125,17 +125,21 @@ def _closed_at_closing_today(
     return latest
 
 
+def _latest_visit(
+    session: Session, person_id: str, *, admitted_only: bool = False
+) -> Visit | None:
+    query = select(Visit).where(Visit.person_id == person_id)
+    if admitted_only:
+        query = query.where(Visit.admitted.is_(True))
+    return session.scalar(query.order_by(Visit.id.desc()).limit(1))
+
+
 def _latest_sign_out(
     session: Session, person_id: str, station: Station, today: date
 ) -> Visit | None:
     """Return the person's latest admitted visit if it is signed out, at this
     school, today."""
-    latest = session.scalar(
-        select(Visit)
-        .where(Visit.person_id == person_id, Visit.admitted.is_(True))
-        .order_by(Visit.id.desc())
-        .limit(1)
-    )
+    latest = _latest_visit(session, person_id, admitted_only=True)
     if (
         latest is None
         or latest.signed_out_at is None
@@ -151,12 +155,7 @@ def _refusal_repeated(
 ) -> Visit | None:
     """Return the person's latest visit if it is a refusal at this school
     today, the one a camera repeat of their code is still showing."""
-    latest = session.scalar(
-        select(Visit)
-        .where(Visit.person_id == person_id)
-        .order_by(Visit.id.desc())
-        .limit(1)
-    )
+    latest = _latest_visit(session, person_id)
     if (
         latest is None
         or latest.admitted

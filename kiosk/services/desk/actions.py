@@ -362,10 +362,9 @@ def sign_out_at_desk(
 ) -> Visit:
     """Sign a person out by hand; the note stays on the visit, not in the log.
 
-    A visit signed in on an earlier day is marked not signed out instead:
-    the time the clerk noticed is not the time the person left, so the
-    principal records that time in the review, as for the closing job's
-    marks.
+    A visit signed in on an earlier day is marked not signed out instead,
+    as the closing job marks it. The moment the clerk notices such a visit
+    is not when the person left, so the principal records that in the review.
     """
     _check_typed("note", note, MAX_TEXT)
     note = " ".join(note.split())

@@ -295,36 +295,25 @@ class Desk:
         date in a supported format, so staff never read it as "nobody found".
         """
         now = self.clock.now()
+        detail: dict[str, object] = {"by": "date_of_birth", "results": 0}
+        matches: list[PersonMatch] = []
+        failure: queries.BirthDateError | None = None
         try:
-            born = queries.parse_birth_date(query)
+            if queries.parse_birth_date(query) is None:
+                detail["by"] = "name"
+            with self.store.read() as session:
+                matches = queries.find_people(session, query)
+            detail["results"] = len(matches)
         except queries.BirthDateError as exc:
-            self.store.write(
-                lambda session: actions.log_staff_event(
-                    session,
-                    self.where,
-                    "desk_lookup",
-                    staff,
-                    now,
-                    by="date_of_birth",
-                    results=0,
-                    error="invalid_date",
-                )
-            )
-            raise DeskError("invalid_date", str(exc)) from exc
-        with self.store.read() as session:
-            matches = queries.find_people(session, query)
-        by = "date_of_birth" if born is not None else "name"
+            failure = exc
+            detail["error"] = "invalid_date"
         self.store.write(
             lambda session: actions.log_staff_event(
-                session,
-                self.where,
-                "desk_lookup",
-                staff,
-                now,
-                by=by,
-                results=len(matches),
+                session, self.where, "desk_lookup", staff, now, **detail
             )
         )
+        if failure is not None:
+            raise DeskError("invalid_date", str(failure)) from failure
         return matches
 
     # Alerts
